@@ -1,0 +1,46 @@
+# inducci-events: the two set-up commands are `make run` and `make test`.
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+FLASK   := $(BIN)/flask --app wsgi
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test translations extract-messages migrate seed bench clean
+
+run: install translations ## install into .venv, migrate, seed the demo and serve on http://127.0.0.1:5000
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-test translations ## install what the tests need and run the whole suite
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: install ## compile the .po catalogues (the .mo files are not committed)
+	$(BIN)/pybabel compile -f -d translations
+
+extract-messages: install ## refresh messages.pot and merge it into every catalogue
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: install
+	$(FLASK) demo seed
+
+clean:
+	rm -rf $(VENV) instance/inducci-events.db* translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,141 @@
+"""inducci-events: the application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Main navigation: (endpoint, label). Entries whose feature is not installed are skipped.
+NAVIGATION = [
+    ("workshops.index", _l("Events")),
+    ("spaces.index", _l("Pop-up spaces")),
+    ("helpdesk.index", _l("Help desks")),
+]
+
+#: Sent with every response. No inline scripts or styles: everything is served by the app.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def create_app(config_name=None, **overrides):
+    """Build the app. ``config_name`` picks a class in ``config.py`` (default: ``APP_ENV``);
+    ``overrides`` are applied last (tests use them). The database is never touched here."""
+    from config import INSTANCE_DIR, load_config
+
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(load_config(config_name))
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _configure_extensions(app)
+    _configure_blueprints(app)
+    _configure_cli(app)
+    _configure_templates(app)
+    _configure_security_headers(app)
+
+    from .core import http
+
+    http.init_app(app)
+    return app
+
+
+def _select_locale():
+    from flask import current_app, has_request_context
+    from flask_login import current_user
+
+    from .core.auth import api_user
+
+    if not has_request_context():  # CLI commands, workers
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    user = api_user() or (current_user if current_user and current_user.is_authenticated else None)
+    languages = current_app.config["LANGUAGES"]
+    if user is not None and user.locale in languages:
+        return user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _configure_extensions(app):
+    # Models must be imported before the metadata is used (migrations, create_all).
+    from . import models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def _load_user(user_id):
+        from .accounts.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _configure_blueprints(app):
+    from .accounts.views import bp as accounts_bp
+    from .api import bp as api_bp
+    from .organisations.views import bp as organisations_bp
+
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(accounts_bp)
+    # The API authenticates with bearer tokens only (never the session cookie), so CSRF
+    # tokens do not apply to it.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
+
+def _configure_cli(app):
+    from .accounts.cli import users_cli
+    from .demo import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+
+
+def _configure_templates(app):
+    from flask_babel import get_locale
+
+    from .core.timeutil import format_local
+
+    def nav_items():
+        from flask import url_for
+
+        return [{"url": url_for(endpoint), "label": label}
+                for endpoint, label in NAVIGATION if endpoint in app.view_functions]
+
+    app.jinja_env.globals.update(get_locale=get_locale, nav_items=nav_items)
+    app.jinja_env.filters["local"] = format_local
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _configure_security_headers(app):
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if g.get("api_user") is not None:  # personal API answers are not for shared caches
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,1 @@
+"""Accounts: users, roles (organiser/adviser memberships, admin), log-in, API tokens."""

@@ -1,0 +1,53 @@
+"""``flask users ...``: set up a real installation without the demo data."""
+import click
+from flask.cli import AppGroup
+
+from ..core.errors import DomainError
+from . import services
+
+users_cli = AppGroup("users", help="Create users and grant or revoke organisation roles.")
+
+
+def _fail(error):
+    raise click.ClickException(str(error.message))
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's display name.")
+@click.option("--password", required=True, help="At least PASSWORD_MIN_LENGTH characters.")
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.option("--locale", default="en", show_default=True)
+def create_user(email, name, password, admin, locale):
+    """Create a user with EMAIL."""
+    try:
+        user = services.register_user(email, password, name, locale, is_admin=admin)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Created user {user.email} (id {user.id}){' as admin' if admin else ''}.")
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("org_slug")
+@click.argument("role", type=click.Choice(["organiser", "adviser"]))
+def grant(email, org_slug, role):
+    """Give EMAIL the ROLE at the organisation ORG_SLUG."""
+    try:
+        created = services.grant_role(email, org_slug, role)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{email} is {role} of {org_slug}{'' if created else ' (already was)'}.")
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@click.argument("org_slug")
+@click.argument("role", type=click.Choice(["organiser", "adviser"]))
+def revoke(email, org_slug, role):
+    """Take the ROLE at ORG_SLUG away from EMAIL."""
+    try:
+        removed = services.revoke_role(email, org_slug, role)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{email} is no longer {role} of {org_slug}." if removed else f"{email} was not {role} of {org_slug}.")

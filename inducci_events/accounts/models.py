@@ -1,0 +1,99 @@
+"""Users, their memberships of organisations, and API tokens."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import UTCDateTime, utcnow
+from ..extensions import db
+
+ROLES = ("organiser", "adviser")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # The service lower-cases e-mails, so the plain unique constraint is case-insensitive.
+        sa.CheckConstraint("email = lower(email)", name="email_lower_case"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __repr__(self):
+        return f"<User {self.id} {self.email}>"
+
+    def _has_role(self, organisation_id, role):
+        return any(m.organisation_id == organisation_id and m.role == role for m in self.memberships)
+
+    def is_organiser_of(self, organisation_id):
+        return self.is_admin or self._has_role(organisation_id, "organiser")
+
+    def is_adviser_of(self, organisation_id):
+        return self._has_role(organisation_id, "adviser")
+
+    @property
+    def organised_organisation_ids(self):
+        return sorted({m.organisation_id for m in self.memberships if m.role == "organiser"})
+
+    @property
+    def is_organiser(self):
+        return self.is_admin or any(m.role == "organiser" for m in self.memberships)
+
+    @property
+    def roles(self):
+        roles = ["user"]
+        if self.is_admin:
+            roles.append("admin")
+        roles.extend(sorted({m.role for m in self.memberships}))
+        return roles
+
+
+class Membership(db.Model):
+    """A user's role at an organisation: ``organiser`` or ``adviser``."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "organisation_id", "role", name="uq_memberships_user_org_role"),
+        sa.CheckConstraint("role IN ('organiser', 'adviser')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped["Organisation"] = relationship(lazy="joined")  # noqa: F821
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; it can be revoked."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="API")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def is_active(self, now):
+        return self.revoked_at is None and self.expires_at > now

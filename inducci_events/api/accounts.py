@@ -1,0 +1,87 @@
+"""``/users``, ``/auth/token``, ``/me``."""
+from flask import current_app, jsonify, request
+
+from ..accounts import services
+from ..accounts.forms import ApiRegisterForm
+from ..core.auth import api_user, token_required
+from ..core.http import json_body, validate_json_form
+from ..core.errors import ValidationFailed
+from ..extensions import limiter
+from . import bp
+from .schema import errors, obj, ok, operation, ref
+from .serialise import me_json, user_json
+
+
+@bp.post("/users")
+def create_user():
+    form = validate_json_form(ApiRegisterForm)
+    user = services.register_user(form.email.data, form.password.data, form.name.data,
+                                  form.locale.data or "en")
+    return jsonify(user_json(user)), 201
+
+
+@bp.post("/auth/token")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def create_token():
+    data = json_body()
+    email, password = data.get("email"), data.get("password")
+    if not isinstance(email, str) or not isinstance(password, str):
+        raise ValidationFailed(fields={k: ["Required (a string)."] for k in ("email", "password")
+                                       if not isinstance(data.get(k), str)})
+    user = services.authenticate(email, password)
+    name = data.get("name") if isinstance(data.get("name"), str) else request.user_agent.string or "API"
+    token, record = services.issue_token(user, name)
+    return jsonify({"token": token, "expires_at": record.expires_at.isoformat()}), 200
+
+
+@bp.delete("/auth/token")
+@token_required
+def revoke_token():
+    services.revoke_token(request.headers["Authorization"].partition(" ")[2].strip())
+    return jsonify({"revoked": True}), 200
+
+
+@bp.get("/me")
+@token_required
+def me():
+    return jsonify(me_json(api_user()))
+
+
+SCHEMAS = {
+    "User": obj({"id": {"type": "integer"}, "email": {"type": "string", "format": "email"},
+                 "name": {"type": "string"}}, required=["id", "email", "name"]),
+    "Me": obj({
+        "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
+        "locale": {"type": "string"},
+        "roles": {"type": "array", "items": {"type": "string", "enum": ["user", "admin", "organiser", "adviser"]}},
+        "memberships": {"type": "array", "items": obj({
+            "organisation": {"type": "string"}, "organisation_name": {"type": "string"},
+            "role": {"type": "string", "enum": ["organiser", "adviser"]}})},
+    }, required=["id", "email", "name", "roles", "memberships"]),
+}
+
+PATHS = {
+    "/users": {"post": operation(
+        "Create an account",
+        {**ok("Created", ref("User"), status="201"), **errors(400, 409, 422)},
+        body=obj({"email": {"type": "string", "format": "email"}, "password": {"type": "string", "minLength": 10},
+                  "name": {"type": "string"}, "locale": {"type": "string", "enum": ["en", "de"]}},
+                 required=["email", "password", "name"]),
+        tags=["accounts"])},
+    "/auth/token": {
+        "post": operation(
+            "Exchange e-mail and password for a bearer token",
+            {**ok("A new token", obj({"token": {"type": "string"},
+                                      "expires_at": {"type": "string", "format": "date-time"}})),
+             **errors(400, 401, 422, 429)},
+            body=obj({"email": {"type": "string"}, "password": {"type": "string"},
+                      "name": {"type": "string", "description": "a label for the token"}},
+                     required=["email", "password"]),
+            tags=["accounts"]),
+        "delete": operation("Revoke the token sent with this request",
+                            {**ok("Revoked", obj({"revoked": {"type": "boolean"}})), **errors(401)},
+                            auth=True, tags=["accounts"]),
+    },
+    "/me": {"get": operation("The authenticated user with roles and memberships",
+                             {**ok("The user", ref("Me")), **errors(401)}, auth=True, tags=["accounts"])},
+}

@@ -1,0 +1,1 @@
+"""Shared primitives used by every feature package; imports no feature."""

@@ -1,0 +1,118 @@
+"""Database primitives: an aware-UTC datetime column type and the unit of work.
+
+Every service that changes state runs inside exactly one :func:`unit_of_work`; views,
+models and hooks never commit. On SQLite the unit of work starts its transaction with
+``BEGIN IMMEDIATE`` so that concurrent writers queue up instead of failing half-way
+(see :mod:`inducci_events.core.capacity`).
+"""
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from ..extensions import db
+
+_SQLITE_BEGIN_OPTION = "inducci_sqlite_begin"
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp that is always timezone-aware UTC in Python.
+
+    Naive datetimes are refused on the way in: a naive value has no defined instant and
+    is always a bug (convert local times with :mod:`inducci_events.core.timeutil`).
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs an aware datetime, got a naive one")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            # SQLite has no time zones: store naive UTC so string comparison orders correctly.
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utcnow():
+    """The current instant as an aware UTC datetime."""
+    return datetime.now(timezone.utc)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    """Take transaction control away from pysqlite so ``BEGIN`` is ours to emit."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    # WAL: readers never block the writer (and the writer never blocks readers).
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    mode = conn.get_execution_options().get(_SQLITE_BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def in_unit_of_work():
+    return bool(db.session.info.get("unit_of_work"))
+
+
+def after_commit(callback):
+    """Run ``callback()`` once the current unit of work has committed (never on rollback)."""
+    if not in_unit_of_work():
+        raise RuntimeError("after_commit() is only meaningful inside unit_of_work()")
+    db.session.info.setdefault("after_commit", []).append(callback)
+
+
+@contextmanager
+def unit_of_work():
+    """One write transaction: commit on success, roll back on any exception.
+
+    Whatever read-only transaction the request had open is ended first, so the write
+    transaction starts fresh (and, on SQLite, as ``BEGIN IMMEDIATE``). Nested use joins
+    the outer unit of work.
+    """
+    session = db.session()  # the scoped session's real Session for this app context
+    if session.info.get("unit_of_work"):
+        yield session
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("unsaved changes outside a unit of work")
+        session.commit()
+    session.info["unit_of_work"] = True
+    session.info["after_commit"] = []
+    try:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection(execution_options={_SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        session.info.pop("after_commit", None)
+        raise
+    finally:
+        session.info["unit_of_work"] = False
+    for callback in session.info.pop("after_commit", []):
+        callback()

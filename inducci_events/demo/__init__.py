@@ -1,0 +1,17 @@
+"""``flask demo seed``: the InduCCI partners and pilot actions as demo data (idempotent)."""
+import click
+from flask.cli import AppGroup
+
+demo_cli = AppGroup("demo", help="Demo data for trying the app out.")
+
+
+@demo_cli.command("seed")
+def seed():
+    """Load (or top up) the demo partners, programmes, venues and users; print the log-ins."""
+    from . import foundation
+
+    logins = foundation.seed()
+    click.echo("Demo data is in place. Log in with:")
+    width = max(len(email) for email, _pw, _role in logins)
+    for email, password, role in logins:
+        click.echo(f"  {email.ljust(width)}  {password}  ({role})")

@@ -1,0 +1,1 @@
+"""Organisations (the eight InduCCI partners), their programmes (pilot actions) and venues."""

@@ -1,0 +1,95 @@
+"""Partners, pilot-action programmes with reach targets, and venues with time zones."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    short_name: Mapped[str] = mapped_column(sa.String(80))
+    region: Mapped[str] = mapped_column(sa.String(120))
+    country: Mapped[str] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    default_locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    programmes: Mapped[list["Programme"]] = relationship(
+        back_populates="organisation", order_by="Programme.title", cascade="all, delete-orphan"
+    )
+    venues: Mapped[list["Venue"]] = relationship(
+        back_populates="organisation", order_by="Venue.name", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self):
+        return f"<Organisation {self.slug}>"
+
+
+class Programme(db.Model):
+    """A pilot action run by one partner (KRACH+, CCI Showcase, boot camp ...)."""
+
+    __tablename__ = "programmes"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "slug", name="uq_programmes_org_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.String(300), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="programmes")
+    targets: Mapped[list["ReachTarget"]] = relationship(
+        back_populates="programme", order_by="ReachTarget.position", cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class ReachTarget(db.Model):
+    """What a programme wants to reach, e.g. 100 visitors or 15 exhibitors."""
+
+    __tablename__ = "reach_targets"
+    __table_args__ = (sa.CheckConstraint("value > 0", name="value_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    value: Mapped[int]
+    label: Mapped[str] = mapped_column(sa.String(120))
+
+    programme: Mapped[Programme] = relationship(back_populates="targets")
+
+
+class Venue(db.Model):
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    street: Mapped[str] = mapped_column(sa.String(200), default="")
+    postcode: Mapped[str] = mapped_column(sa.String(20), default="")
+    city: Mapped[str] = mapped_column(sa.String(120))
+    country: Mapped[str] = mapped_column(sa.String(2))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="venues")
+
+    @property
+    def address(self):
+        """One line, as calendars and maps want it."""
+        parts = [self.street, " ".join(p for p in (self.postcode, self.city) if p), self.country]
+        return ", ".join(p for p in parts if p)

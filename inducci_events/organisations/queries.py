@@ -1,0 +1,42 @@
+"""Read-only look-ups of partners, programmes and venues (pages, API, feeds)."""
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..core.errors import NotFound
+from ..extensions import db
+from .models import Organisation, Programme, Venue
+
+
+def all_organisations():
+    return db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+
+
+def organisations_with_programmes():
+    return db.session.scalars(
+        sa.select(Organisation).options(selectinload(Organisation.programmes)).order_by(Organisation.name)
+    ).all()
+
+
+def organisation_by_slug(slug):
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise NotFound("organisation_not_found")
+    return org
+
+
+def programme_of(org, programme_id):
+    programme = db.session.get(Programme, programme_id)
+    if programme is None or programme.organisation_id != org.id:
+        raise NotFound("programme_not_found")
+    return programme
+
+
+def venue_of(org, venue_id):
+    venue = db.session.get(Venue, venue_id)
+    if venue is None or venue.organisation_id != org.id:
+        raise NotFound("venue_not_found")
+    return venue
+
+
+def venues_of(org):
+    return db.session.scalars(sa.select(Venue).where(Venue.organisation_id == org.id).order_by(Venue.name)).all()

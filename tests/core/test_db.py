@@ -1,0 +1,54 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from inducci_events.accounts.models import User
+from inducci_events.core.db import after_commit, unit_of_work
+from inducci_events.extensions import db
+from tests.conftest import count
+
+
+def test_datetimes_come_back_aware_utc(make_user):
+    user = make_user()
+    db.session.expire_all()
+    loaded = db.session.get(User, user.id)
+    assert loaded.created_at.tzinfo is not None
+    assert loaded.created_at.utcoffset() == timedelta(0)
+
+
+def test_a_local_time_is_stored_as_the_same_instant(make_user):
+    user = make_user()
+    vienna = datetime(2026, 7, 1, 18, 0, tzinfo=timezone(timedelta(hours=2)))
+    with unit_of_work() as session:
+        session.get(User, user.id).created_at = vienna
+    db.session.expire_all()
+    assert db.session.get(User, user.id).created_at == datetime(2026, 7, 1, 16, 0, tzinfo=timezone.utc)
+
+
+def test_naive_datetimes_are_refused(make_user):
+    user = make_user()
+    with pytest.raises(sa.exc.StatementError):
+        with unit_of_work() as session:
+            session.get(User, user.id).created_at = datetime(2026, 1, 1, 12, 0)
+            session.flush()
+
+
+def test_a_failed_unit_of_work_leaves_nothing_and_runs_no_hooks(app):
+    ran = []
+    with pytest.raises(RuntimeError):
+        with unit_of_work() as session:
+            session.add(User(email="half@example.org", name="Half", password_hash="x"))
+            after_commit(lambda: ran.append(True))
+            session.flush()
+            raise RuntimeError("boom")
+    assert count(User) == 0
+    assert ran == []
+
+
+def test_after_commit_hooks_run_once_committed(app):
+    ran = []
+    with unit_of_work() as session:
+        session.add(User(email="whole@example.org", name="Whole", password_hash="x"))
+        after_commit(lambda: ran.append(count(User)))
+    assert ran == [1]

@@ -1,0 +1,43 @@
+import pytest
+
+from config import ProductionConfig, load_config
+from inducci_events import create_app
+
+
+def test_testing_config_is_used(app):
+    assert app.config["TESTING"] is True
+    assert app.config["APP_ENV"] == "testing"
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        load_config("production")
+
+
+def test_unknown_app_env_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="APP_ENV"):
+        create_app("staging")
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_session_cookie_is_httponly_and_lax(browser, make_user):
+    user = make_user()
+    response = browser.login(user.email)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_stylesheet_is_served_locally(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/static/css/app.css"' in page
+    assert "http://" not in page.split("<body>")[0] and "https://" not in page.split("<body>")[0]
+    with client.get("/static/css/app.css") as stylesheet:
+        assert stylesheet.status_code == 200 and stylesheet.mimetype == "text/css"
