@@ -55,6 +55,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "InduCCI events <noreply@localhost>")
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_DIR / "mail"))
+    # Demo mode (no SMTP server): deliver right after each commit, so no worker is needed.
+    MAIL_DELIVER_AFTER_COMMIT = _env_bool("MAIL_DELIVER_AFTER_COMMIT", not os.environ.get("MAIL_SERVER"))
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
 
     # Flask-Limiter: memory:// is per process; use redis://127.0.0.1:6379 with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -95,6 +98,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     PASSWORD_MIN_LENGTH = 10
+    MAIL_SERVER = None
+    MAIL_DELIVER_AFTER_COMMIT = False  # tests deliver explicitly (or switch it on)
 
 
 CONFIGS = {

@@ -105,9 +105,11 @@ def _configure_blueprints(app):
 def _configure_cli(app):
     from .accounts.cli import users_cli
     from .demo import demo_cli
+    from .mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)
 
 
 def _configure_templates(app):

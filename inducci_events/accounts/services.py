@@ -13,6 +13,7 @@ from ..core.auth import token_loader
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
+from ..mail.services import queue_message
 from ..organisations.models import Organisation
 from .models import ROLES, ApiToken, Membership, User
 
@@ -44,7 +45,7 @@ def find_user_by_email(email):
 
 
 def register_user(email, password, name, locale="en", *, is_admin=False):
-    """Create an account.
+    """Create an account and queue a welcome message.
 
     E-mail addresses are unique regardless of case (stored lower-cased; the database's
     unique constraint refuses a racing duplicate too).
@@ -63,6 +64,10 @@ def register_user(email, password, name, locale="en", *, is_admin=False):
             user = User(email=email, name=name.strip(), locale=locale, is_admin=is_admin,
                         password_hash=generate_password_hash(password))
             session.add(user)
+            session.flush()
+            queue_message(kind="account_created", template="account_created", recipient_email=user.email,
+                          recipient_name=user.name, locale=user.locale, user_id=user.id,
+                          context={"name": user.name})
     except IntegrityError:
         raise EmailTaken() from None
     return user
