@@ -1,4 +1,5 @@
 """Users, their memberships of organisations, and API tokens."""
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,6 +10,11 @@ from ..core.db import UTCDateTime, utcnow
 from ..extensions import db
 
 ROLES = ("organiser", "adviser")
+
+
+def new_calendar_token():
+    """The secret in a user's personal feed URLs (regenerating it retires the old URLs)."""
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -25,6 +31,7 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    calendar_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_calendar_token)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -15,7 +15,7 @@ from ..core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..mail.services import queue_message
 from ..organisations.models import Organisation
-from .models import ROLES, ApiToken, Membership, User
+from .models import ROLES, ApiToken, Membership, User, new_calendar_token
 
 
 class EmailTaken(Conflict):
@@ -200,3 +200,17 @@ def revoke_role(email, org_slug, role):
         result = session.execute(sa.delete(Membership).where(
             Membership.user_id == user.id, Membership.organisation_id == org.id, Membership.role == role))
     return result.rowcount > 0
+
+
+def regenerate_calendar_token(user):
+    """Give ``user`` a new feed secret; every old personal and organiser feed URL then answers 404."""
+    with unit_of_work() as session:
+        user = session.get(User, user.id)
+        user.calendar_token = new_calendar_token()
+    return user
+
+
+def user_for_calendar_token(token):
+    if not token:
+        return None
+    return db.session.scalar(sa.select(User).where(User.calendar_token == token))

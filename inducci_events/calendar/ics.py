@@ -1,0 +1,113 @@
+"""Build VCALENDAR documents that Google Calendar, Outlook, Apple Calendar and Thunderbird accept.
+
+Rules (ARCHITECTURE.md): stable UIDs; SEQUENCE grows with every change of time, place or
+status; cancelled items stay with STATUS:CANCELLED; every TZID used has its VTIMEZONE;
+all-day items are DATE values with an exclusive DTEND.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+from icalendar import Calendar, Event, Timezone, vText
+
+from ..core.timeutil import zone
+
+PRODID = "-//InduCCI//inducci-events//EN"
+UID_DOMAIN = "inducci-events"
+
+
+def make_uid(kind, pk):
+    """The UID of an item for ever: ``<kind>-<id>@inducci-events`` (never reused)."""
+    return f"{kind}-{pk}@{UID_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    uid: str
+    summary: str
+    start: datetime | date  # aware UTC datetime, or a date for all-day items
+    end: datetime | date  # exclusive
+    sequence: int
+    last_modified: datetime  # aware UTC
+    tz: str | None = None  # IANA zone the item is shown in (timed items)
+    status: str = "CONFIRMED"  # CONFIRMED, TENTATIVE or CANCELLED
+    location: str = ""
+    description: str = ""
+    url: str = ""
+    transparent: bool = False  # TRANSP:TRANSPARENT (does not block time)
+    categories: tuple = field(default_factory=tuple)
+
+    @property
+    def all_day(self):
+        return not isinstance(self.start, datetime)
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid, first_year, last_year):
+    return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31))
+
+
+def _event(item):
+    event = Event()
+    event.add("uid", item.uid)
+    # DTSTAMP = when this revision was made: keeps the document stable for ETags.
+    event.add("dtstamp", item.last_modified.astimezone(timezone.utc))
+    event.add("last-modified", item.last_modified.astimezone(timezone.utc))
+    event.add("sequence", item.sequence)
+    event.add("summary", item.summary)
+    if item.all_day:
+        event.add("dtstart", item.start)
+        event.add("dtend", item.end)
+    else:
+        tz = zone(item.tz) if item.tz else timezone.utc
+        event.add("dtstart", item.start.astimezone(tz))
+        event.add("dtend", item.end.astimezone(tz))
+    event.add("status", item.status)
+    event.add("transp", "TRANSPARENT" if item.transparent or item.status == "CANCELLED" else "OPAQUE")
+    if item.location:
+        event.add("location", item.location)
+    if item.description:
+        event.add("description", item.description)
+    if item.url:
+        event.add("url", item.url)
+    if item.categories:
+        event.add("categories", list(item.categories))
+    return event
+
+
+def build_calendar(name, items, *, method="PUBLISH", description="", refresh=timedelta(hours=1)):
+    """A complete VCALENDAR (bytes) for ``items``.
+
+    ``method`` is ``PUBLISH`` for feeds and downloads, ``REQUEST``/``CANCEL`` for mail
+    attachments (RFC 5546).
+    """
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    if description:
+        cal.add("description", description)
+        cal.add("x-wr-caldesc", description)
+    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", refresh)
+    years = {}
+    for item in items:
+        if item.tz and not item.all_day:
+            low, high = years.get(item.tz, (item.start.year, item.end.year))
+            years[item.tz] = (min(low, item.start.year), max(high, item.end.year))
+    for tzid in sorted(years):
+        low, high = years[tzid]
+        cal.add_component(_vtimezone(tzid, low - 1, high + 1))
+    for item in items:
+        cal.add_component(_event(item))
+    return cal.to_ical()
+
+
+def calendar_name(*parts):
+    return " · ".join(str(p) for p in parts if p)
+
+
+__all__ = ["FeedItem", "build_calendar", "make_uid", "calendar_name", "vText"]
