@@ -1,5 +1,6 @@
 """``/users``, ``/auth/token``, ``/me``."""
 from flask import current_app, jsonify, request
+from flask_babel import gettext as _
 
 from ..accounts import services
 from ..accounts.forms import ApiRegisterForm
@@ -26,7 +27,7 @@ def create_token():
     data = json_body()
     email, password = data.get("email"), data.get("password")
     if not isinstance(email, str) or not isinstance(password, str):
-        raise ValidationFailed(fields={k: ["Required (a string)."] for k in ("email", "password")
+        raise ValidationFailed(fields={k: [_("This field is required (as text).")] for k in ("email", "password")
                                        if not isinstance(data.get(k), str)})
     user = services.authenticate(email, password)
     name = data.get("name") if isinstance(data.get("name"), str) else request.user_agent.string or "API"
