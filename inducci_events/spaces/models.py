@@ -6,7 +6,7 @@ under a lock on the listing row; the constraints here back up everything a singl
 state (positive units, date order, known statuses, one active booking per person, listing
 and start day).
 """
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -115,6 +115,10 @@ class SpaceBlackout(db.Model):
 
     listing: Mapped[SpaceListing] = relationship(back_populates="blackouts")
 
+    @property
+    def last_day(self):
+        return self.end_date - timedelta(days=1)
+
 
 class SpaceBooking(db.Model):
     __tablename__ = "space_bookings"
@@ -162,8 +166,6 @@ class SpaceBooking(db.Model):
     @property
     def last_day(self):
         """The last booked day (``end_date`` itself is not booked)."""
-        from datetime import timedelta
-
         return self.end_date - timedelta(days=1)
 
     def effective_status(self, today):
