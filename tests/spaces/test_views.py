@@ -205,3 +205,14 @@ def test_organiser_manage_page_links_to_the_spaces(browser, space_org, make_list
     assert f'href="/manage/{space_org.org.slug}/spaces/"' in page
     spaces = browser.get(f"/manage/{space_org.org.slug}/spaces/").get_data(as_text=True)
     assert "KRACH shop Innere Klosterstraße" in spaces and "Requests inbox (0 open)" in spaces
+
+
+def test_the_pages_and_refusals_speak_german(client, api, make_listing, make_user):
+    shop = make_listing()
+    page = client.get("/spaces/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Leere Läden, Ateliers" in page and "Jede Art" in page and "Ladengeschäft" in page
+    token = api.token_for(make_user(locale="de").email)
+    response = api.post(f"/api/v1/spaces/{shop.id}/bookings", {
+        "start_date": day(10).isoformat(), "end_date": day(11).isoformat(), "purpose": "x", "accept_terms": True,
+    }, token=token)
+    assert response.get_json()["error"]["message"] == "Buchen Sie mindestens 2 Tag(e)."
