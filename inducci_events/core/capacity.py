@@ -28,7 +28,10 @@ def lock_parent(model, pk, *, not_found=None):
     """
     if not in_unit_of_work():
         raise RuntimeError("lock_parent() must run inside unit_of_work()")
-    stmt = sa.select(model).where(model.id == pk).execution_options(populate_existing=True)
+    # No eager loads here: PostgreSQL refuses FOR UPDATE on the nullable side of an outer
+    # join, and the lock is only wanted on the parent row itself.
+    stmt = (sa.select(model).where(model.id == pk).options(sa.orm.lazyload("*"))
+            .execution_options(populate_existing=True))
     if db.session.get_bind().dialect.name != "sqlite":
         stmt = stmt.with_for_update()
     row = db.session.scalars(stmt).one_or_none()

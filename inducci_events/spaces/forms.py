@@ -1,0 +1,129 @@
+"""Forms for listings and bookings (pages), also used to check the API's JSON input."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from .models import BOOKING_MODES, KINDS, LISTING_STATUSES
+
+KIND_LABELS = {
+    "shop": _l("Shop"), "studio": _l("Studio"), "showroom_shelf": _l("Showroom shelf"), "box": _l("Box"),
+    "desk": _l("Desk"), "workshop": _l("Workshop"), "office": _l("Office"),
+}
+MODE_LABELS = {"request": _l("On request (organiser approves)"), "instant": _l("Instant booking")}
+LISTING_STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "archived": _l("Archived")}
+BOOKING_STATUS_LABELS = {
+    "requested": _l("requested"), "confirmed": _l("confirmed"), "declined": _l("declined"),
+    "cancelled": _l("cancelled"), "expired": _l("expired"),
+}
+
+_DAYS = [NumberRange(min=1, max=3660)]
+
+
+def choices(pairs):
+    """``[(value, label)]`` as the :class:`SelectChoice` objects WTForms wants."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class SearchForm(FlaskForm):
+    """The listing search (GET, no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    region = SelectField(_l("Region"), choices=[], validate_choice=False, validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=choices([("", _l("Any kind"))] + list(KIND_LABELS.items())),
+                       validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("Until (last day)"), validators=[Optional()])
+    units = IntegerField(_l("Units needed"), default=1, validators=[Optional(), NumberRange(min=1, max=1000)])
+
+
+class BookingForm(FlaskForm):
+    """A person books whole days from the first to the last day (both included)."""
+
+    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    last_day = DateField(_l("Last day"), description=_l("The last day you use the space (included)."),
+                         validators=[InputRequired()])
+    units = IntegerField(_l("Units"), default=1, validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    purpose = TextAreaField(_l("What do you want to try?"), validators=[InputRequired(), Length(max=5000)])
+    team = TextAreaField(
+        _l("Team (cooperative residency)"),
+        description=_l("Optional. One person per line: name, home region, e.g. “Jan Novák, Sokolov”."),
+        validators=[Optional(), Length(max=5000)])
+    accept_terms = BooleanField(_l("I accept the terms of use"))
+
+
+class BookingJSONForm(FlaskForm):
+    """``POST /api/v1/spaces/<id>/bookings``: ``end_date`` is exclusive."""
+
+    start_date = DateField("start_date", validators=[InputRequired()])
+    end_date = DateField("end_date", validators=[InputRequired()])
+    units = IntegerField("units", default=1, validators=[Optional(), NumberRange(min=1, max=1000)])
+    purpose = TextAreaField("purpose", validators=[Optional(), Length(max=5000)])
+    accept_terms = BooleanField("accept_terms")
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the creative will see it)"), validators=[InputRequired(), Length(max=1000)])
+
+
+class ListingForm(FlaskForm):
+    venue_id = SelectField(_l("Venue"), coerce=int, choices=[], validators=[InputRequired()])
+    programme_id = SelectField(_l("Programme"), coerce=int, choices=[], validators=[Optional()])
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items()), validators=[InputRequired()])
+    units = IntegerField(_l("Units"), default=1,
+                         description=_l("How many can be booked in parallel: a shop is 1, a showroom with "
+                                        "15 shelves is 15."),
+                         validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    min_days = IntegerField(_l("Minimum days"), default=1, validators=[InputRequired()] + _DAYS)
+    max_days = IntegerField(_l("Maximum days"), default=42, validators=[InputRequired()] + _DAYS)
+    available_from = DateField(_l("First bookable day"), validators=[InputRequired()])
+    available_until = DateField(_l("Last bookable day"), validators=[InputRequired()])
+    lead_days = IntegerField(_l("Lead time in days"), default=0,
+                             description=_l("The earliest start is today plus this many days."),
+                             validators=[InputRequired(), NumberRange(min=0, max=365)])
+    booking_mode = SelectField(_l("Booking mode"), choices=choices(MODE_LABELS.items()), validators=[InputRequired()])
+    terms = TextAreaField(_l("Terms of use"), validators=[Optional(), Length(max=20000)])
+    opening_hours = TextAreaField(
+        _l("Opening hours"), description=_l("Shown to visitors. One line per day or range, e.g. “Mon-Fri 10:00-18:00”."),
+        validators=[Optional(), Length(max=2000)])
+    blackouts = TextAreaField(
+        _l("Blackout periods"),
+        description=_l("Days that cannot be booked. One period per line, e.g. “2026-05-01 – 2026-05-03 Festival”."),
+        validators=[Optional(), Length(max=5000)])
+    status = SelectField(_l("Status"), choices=choices(LISTING_STATUS_LABELS.items()), default="draft",
+                         validators=[InputRequired()])
+
+
+class ListingJSONForm(FlaskForm):
+    """``POST /api/v1/spaces`` (``status`` defaults to published there)."""
+
+    organisation = StringField("organisation", validators=[InputRequired(), Length(max=60)])
+    venue_id = IntegerField("venue_id", validators=[InputRequired()])
+    programme_id = IntegerField("programme_id", validators=[Optional()])
+    title = StringField("title", validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField("description", validators=[Optional(), Length(max=20000)])
+    kind = SelectField("kind", choices=choices((k, k) for k in KINDS), validators=[InputRequired()])
+    units = IntegerField("units", validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    min_days = IntegerField("min_days", validators=[InputRequired()] + _DAYS)
+    max_days = IntegerField("max_days", validators=[InputRequired()] + _DAYS)
+    available_from = DateField("available_from", validators=[InputRequired()])
+    available_until = DateField("available_until", validators=[InputRequired()])
+    lead_days = IntegerField("lead_days", default=0, validators=[Optional(), NumberRange(min=0, max=365)])
+    booking_mode = SelectField("booking_mode", choices=choices((m, m) for m in BOOKING_MODES), validators=[InputRequired()])
+    terms = TextAreaField("terms", validators=[Optional(), Length(max=20000)])
+    status = SelectField("status", choices=choices((s, s) for s in LISTING_STATUSES), default="published",
+                         validators=[Optional()])
+
+
+def parse_team(text):
+    """``"Jan Novák, Sokolov"`` lines -> ``[(name, home_region)]``."""
+    team = []
+    for line in (text or "").splitlines():
+        name, _sep, region = line.partition(",")
+        if name.strip():
+            team.append((name.strip(), region.strip()))
+    return team

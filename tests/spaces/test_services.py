@@ -1,0 +1,243 @@
+"""Booking rules without HTTP: the per-day invariant, approvals, refusals, expiry."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from inducci_events.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from inducci_events.extensions import db
+from inducci_events.spaces import queries, services
+from inducci_events.spaces.models import SpaceBooking, SpaceListing
+from tests.conftest import count
+from tests.spaces.conftest import book, day
+
+
+def _status(booking):
+    db.session.expire_all()
+    return db.session.get(SpaceBooking, booking.id).status
+
+
+def test_instant_booking_is_confirmed_and_a_request_waits(make_listing, creative):
+    instant = make_listing(booking_mode="instant", units=15, kind="showroom_shelf")
+    shop = make_listing()
+    assert book(creative, instant, 5, 7).status == "confirmed"
+    request = book(creative, shop, 5, 5, team=[("Jan Novák", "Sokolov"), ("  ", "ignored")])
+    assert request.status == "requested"
+    assert [(m.name, m.home_region) for m in request.team] == [("Jan Novák", "Sokolov")]
+
+
+def test_units_per_day_never_exceed_the_listing(make_listing, make_user):
+    showroom = make_listing(booking_mode="instant", units=3, kind="showroom_shelf", min_days=1)
+    users = [make_user() for _ in range(4)]
+    book(users[0], showroom, 10, 5, units=2)
+    book(users[1], showroom, 12, 5)  # day 12-14: 3 of 3 taken
+    with pytest.raises(services.NoCapacity) as refused:
+        book(users[2], showroom, 14, 2)
+    assert refused.value.code == "no_capacity" and refused.value.status == 409
+    assert book(users[3], showroom, 15, 2).status == "confirmed"  # day 15 has 1 free again
+    free = {d.date: d.free_units for d in queries.availability(showroom, day(9), day(18))}
+    assert [free[day(i)] for i in range(9, 18)] == [3, 1, 1, 0, 0, 0, 1, 1, 3]
+    assert count(SpaceBooking) == 3
+
+
+def test_approving_a_request_that_no_longer_fits_is_refused_with_the_days(space_org, make_listing, make_user):
+    shop = make_listing()
+    first, second = make_user(), make_user()
+    a = book(first, shop, 10, 5)
+    b = book(second, shop, 12, 5)  # requests may overlap
+    items = {i.booking.id: i for i in queries.inbox(space_org.org)}
+    assert [c.id for c in items[a.id].conflicts] == [b.id] and items[a.id].fits
+    services.approve_booking(space_org.organiser, a.id)
+    with pytest.raises(services.NoCapacity) as refused:
+        services.approve_booking(space_org.organiser, b.id)
+    assert str(day(12).day) in refused.value.message
+    assert _status(a) == "confirmed" and _status(b) == "requested"
+    item = {i.booking.id: i for i in queries.inbox(space_org.org)}[b.id]
+    assert not item.fits and item.full_days == [day(12), day(13), day(14)]
+    # And a new request for fully confirmed days is refused straight away.
+    with pytest.raises(services.NoCapacity):
+        book(make_user(), shop, 11, 2)
+
+
+def test_decline_needs_a_reason_and_shows_it(space_org, make_listing, creative):
+    booking = book(creative, make_listing(), 10, 5)
+    with pytest.raises(ValidationFailed) as refused:
+        services.decline_booking(space_org.organiser, booking.id, "  ")
+    assert refused.value.fields == {"reason": [refused.value.message]}
+    services.decline_booking(space_org.organiser, booking.id, "The shop is being renovated that week.")
+    db.session.expire_all()
+    declined = db.session.get(SpaceBooking, booking.id)
+    assert declined.status == "declined" and declined.decline_reason == "The shop is being renovated that week."
+    with pytest.raises(services.NotPending):
+        services.approve_booking(space_org.organiser, booking.id)
+
+
+@pytest.mark.parametrize("start, length, units, extra, code, field", [
+    (10, 0, 1, {}, "invalid_range", "end_date"),
+    (10, -3, 1, {}, "invalid_range", "end_date"),
+    (195, 10, 1, {}, "outside_window", "start_date"),
+    (30, 5, 1, {}, "blackout", "start_date"),
+    (10, 1, 1, {}, "too_short", "end_date"),
+    (10, 43, 1, {}, "too_long", "end_date"),
+    (10, 5, 2, {}, "too_many_units", "units"),
+    (-1, 5, 1, {}, "start_in_past", "start_date"),
+    (2, 5, 1, {}, "inside_lead_time", "start_date"),
+    (10, 5, 1, {"accept_terms": False}, "terms_not_accepted", "accept_terms"),
+])
+def test_bad_booking_input_is_refused_and_nothing_changes(make_listing, creative, start, length, units, extra,
+                                                         code, field):
+    shop = make_listing(lead_days=3, available_from=day(-10), blackouts=f"{day(32).isoformat()} Street festival")
+    with pytest.raises(ValidationFailed) as refused:
+        book(creative, shop, start, length, units=units, **extra)
+    assert refused.value.code == code and field in refused.value.fields
+    assert refused.value.status == 422
+    assert count(SpaceBooking) == 0
+
+
+def test_a_draft_or_archived_listing_cannot_be_booked(make_listing, creative):
+    for status in ("draft", "archived"):
+        listing = make_listing(status=status)
+        with pytest.raises(services.ListingNotBookable):
+            book(creative, listing, 10, 5)
+    assert count(SpaceBooking) == 0
+
+
+def test_organisers_of_another_organisation_cannot_touch_the_listing(make_space_org, space_org, make_listing,
+                                                                    creative):
+    shop = make_listing()
+    booking = book(creative, shop, 10, 5)
+    stranger = make_space_org()
+    for action in (lambda: services.approve_booking(stranger.organiser, booking.id),
+                   lambda: services.decline_booking(stranger.organiser, booking.id, "No"),
+                   lambda: services.save_listing(stranger.organiser, space_org.org.id, venue_id=space_org.venue.id,
+                                                 title="Mine now", kind="shop", units=9, min_days=1, max_days=2,
+                                                 available_from=day(0), available_until=day(9),
+                                                 booking_mode="instant", listing_id=shop.id)):
+        with pytest.raises(Forbidden):
+            action()
+    with pytest.raises(NotFound):  # their own organisation, but not their listing
+        services.save_listing(stranger.organiser, stranger.org.id, venue_id=stranger.venue.id, title="Mine now",
+                              kind="shop", units=9, min_days=1, max_days=2, available_from=day(0),
+                              available_until=day(9), booking_mode="instant", listing_id=shop.id)
+    with pytest.raises(NotFound):  # a creative who is not the booker
+        services.cancel_booking(stranger.organiser, booking.id)
+    db.session.expire_all()
+    assert _status(booking) == "requested"
+    assert db.session.get(SpaceListing, shop.id).title == "KRACH shop Innere Klosterstraße"
+
+
+def test_a_listing_cannot_use_another_organisations_venue(make_space_org, space_org):
+    other = make_space_org()
+    with pytest.raises(ValidationFailed) as refused:
+        services.save_listing(space_org.organiser, space_org.org.id, venue_id=other.venue.id, title="X",
+                              kind="shop", units=1, min_days=1, max_days=2, available_from=day(0),
+                              available_until=day(9), booking_mode="instant")
+    assert "venue_id" in refused.value.fields
+    assert count(SpaceListing) == 0
+
+
+def test_cancelling_frees_the_units_for_the_next_creative(space_org, make_listing, make_user):
+    shop = make_listing(booking_mode="instant")
+    first, second = make_user(), make_user()
+    booking = book(first, shop, 10, 5)
+    with pytest.raises(services.NoCapacity):
+        book(second, shop, 11, 3)
+    services.cancel_booking(first, booking.id)
+    assert book(second, shop, 11, 3).status == "confirmed"
+    with pytest.raises(services.NotCancellable):
+        services.cancel_booking(first, booking.id)
+    cancelled = db.session.get(SpaceBooking, booking.id)
+    assert cancelled.cancelled_by == "creative"
+
+
+def test_the_organiser_can_cancel_a_confirmed_booking(space_org, make_listing, creative):
+    booking = book(creative, make_listing(booking_mode="instant"), 10, 5)
+    services.cancel_booking(space_org.organiser, booking.id)
+    db.session.expire_all()
+    cancelled = db.session.get(SpaceBooking, booking.id)
+    assert cancelled.status == "cancelled" and cancelled.cancelled_by == "organiser"
+
+
+def test_the_same_creative_cannot_book_the_same_start_twice(make_listing, creative):
+    showroom = make_listing(booking_mode="instant", units=5)
+    book(creative, showroom, 10, 5)
+    with pytest.raises(services.AlreadyBooked):
+        book(creative, showroom, 10, 3)
+    assert count(SpaceBooking) == 1
+
+
+def test_unanswered_requests_expire_on_their_start_day(space_org, make_listing, creative):
+    shop = make_listing(available_from=day(-30))
+    a_week_ago = datetime.now(timezone.utc) - timedelta(days=7)
+    stale = services.create_booking(creative, shop.id, start_date=day(0), end_date=day(3), accept_terms=True,
+                                    now=a_week_ago)
+    fresh = book(creative, shop, 10, 3)
+    assert stale.effective_status(day(0)) == "expired"
+    assert [i.booking.id for i in queries.inbox(space_org.org)] == [fresh.id]
+    with pytest.raises(services.RequestExpired):
+        services.approve_booking(space_org.organiser, stale.id)
+    assert services.expire_requests() == 1
+    assert services.expire_requests() == 0  # safe to re-run
+    assert _status(stale) == "expired" and _status(fresh) == "requested"
+
+
+def test_a_listing_change_that_would_strand_confirmed_bookings_is_refused(space_org, make_listing, make_user):
+    showroom = make_listing(booking_mode="instant", units=3, min_days=1)
+    book(make_user(), showroom, 10, 5, units=2)
+    base = dict(venue_id=space_org.venue.id, title=showroom.title, kind="shop", min_days=1, max_days=42,
+                available_from=day(0), available_until=day(200), booking_mode="instant", status="published",
+                listing_id=showroom.id)
+    with pytest.raises(services.BookingsAffected):
+        services.save_listing(space_org.organiser, space_org.org.id, units=1, **base)
+    with pytest.raises(services.BookingsAffected):
+        services.save_listing(space_org.organiser, space_org.org.id, units=3,
+                              blackouts=f"{day(12).isoformat()} – {day(13).isoformat()} Repairs", **base)
+    db.session.expire_all()
+    assert db.session.get(SpaceListing, showroom.id).units == 3
+    services.save_listing(space_org.organiser, space_org.org.id, units=2, **base)  # still fits
+    db.session.expire_all()
+    assert db.session.get(SpaceListing, showroom.id).units == 2
+
+
+def test_opening_hours_and_blackouts_are_parsed_from_lines():
+    hours = services.parse_opening_hours("Mon-Fri 10:00-18:00\nSa 10:00-14:00")
+    assert [h[0] for h in hours] == [0, 1, 2, 3, 4, 5]
+    assert str(hours[-1][2]) == "14:00:00"
+    (start, end, reason), = services.parse_blackouts("2026-05-01 – 2026-05-03 Street festival")
+    assert (start.isoformat(), end.isoformat(), reason) == ("2026-05-01", "2026-05-04", "Street festival")
+    for bad in ("Someday 10-12", "Mon 18:00-10:00"):
+        with pytest.raises(ValidationFailed):
+            services.parse_opening_hours(bad)
+    with pytest.raises(ValidationFailed):
+        services.parse_blackouts("2026-05-03 – 2026-05-01")
+
+
+def test_availability_marks_closed_days(make_listing):
+    shop = make_listing(available_from=day(5), available_until=day(20), blackouts=f"{day(8).isoformat()}")
+    days = {d.date: d for d in queries.availability(shop, day(3), day(23))}
+    assert days[day(4)].closed == "outside_window" and days[day(4)].free_units == 0
+    assert days[day(8)].closed == "blackout" and days[day(8)].free_units == 0
+    assert days[day(9)].closed is None and days[day(9)].free_units == 1
+    assert days[day(21)].closed == "outside_window"
+
+
+def test_search_by_region_kind_range_and_units(make_space_org, space_org, make_listing, make_user):
+    shop = make_listing(booking_mode="instant")
+    showroom = make_listing(title="CCI Showcase", kind="showroom_shelf", units=15, booking_mode="instant")
+    elsewhere = make_space_org(region="Limburg")
+    box = make_listing(owner=elsewhere, title="The Box", kind="box")
+    make_listing(title="Draft shop", status="draft")
+    book(make_user(), shop, 10, 5)
+    assert {x.id for x in queries.search()} == {shop.id, showroom.id, box.id}
+    assert [x.id for x in queries.search(region="Limburg")] == [box.id]
+    assert [x.id for x in queries.search(kind="showroom_shelf")] == [showroom.id]
+    assert {x.id for x in queries.search(start=day(12), end=day(14))} == {showroom.id, box.id}
+    assert {x.id for x in queries.search(start=day(15), end=day(20))} == {shop.id, showroom.id, box.id}
+    assert [x.id for x in queries.search(units=2)] == [showroom.id]
+    assert queries.search(start=day(190), end=day(210)) == []
+
+
+def test_refusals_are_domain_errors_with_stable_codes():
+    for cls in (services.NoCapacity, services.ListingNotBookable, services.AlreadyBooked, services.NotPending,
+                services.RequestExpired, services.NotCancellable, services.BookingsAffected):
+        assert issubclass(cls, Conflict) and issubclass(cls, DomainError)
+        assert cls.code.islower() and " " not in cls.code
