@@ -8,9 +8,13 @@ demo_cli = AppGroup("demo", help="Demo data for trying the app out.")
 @demo_cli.command("seed")
 def seed():
     """Load (or top up) the demo partners, programmes, venues and users; print the log-ins."""
-    from . import foundation
+    from . import foundation, helpdesk
 
     logins = foundation.seed()
+    helpdesk_logins, desks_added, appointments = helpdesk.seed()
+    logins += helpdesk_logins
+    click.echo(f"Help desks: {desks_added} added (Veneto CCI help-desk network, Kovačnica Kranj), "
+               f"{appointments} demo appointments booked.")
     click.echo("Demo data is in place. Log in with:")
     width = max(len(email) for email, _pw, _role in logins)
     for email, password, role in logins:
