@@ -11,10 +11,10 @@ def seed():
     from . import foundation, helpdesk
 
     logins = foundation.seed()
-    helpdesk_logins, desks_added, appointments = helpdesk.seed()
-    logins += helpdesk_logins
+    advisers, desks_added, appointments = helpdesk.seed()
     click.echo(f"Help desks: {desks_added} added (Veneto CCI help-desk network, Kovačnica Kranj), "
-               f"{appointments} demo appointments booked.")
+               f"{appointments} demo appointments booked. Advisers (agenda at /helpdesks/agenda): "
+               + ", ".join(email for email, _pw, _role in advisers))
     click.echo("Demo data is in place. Log in with:")
     width = max(len(email) for email, _pw, _role in logins)
     for email, password, role in logins:

@@ -157,7 +157,7 @@ def _clean_list(values):
 
 
 def add_adviser(actor, desk_id, *, email, bio="", topics=()):
-    """Make a user with the ``adviser`` role of the desk's organisation an adviser at the desk.
+    """Make a user with the ``adviser`` (or ``organiser``) role of the desk's organisation an adviser there.
 
     The adviser keeps one profile (bio, topics) across all their desks; given values update it.
 
@@ -170,9 +170,10 @@ def add_adviser(actor, desk_id, *, email, bio="", topics=()):
         user = session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
         if user is None:
             raise _invalid("user_not_found", "email", _("No account has this e-mail address."))
+        # As core.auth.require_adviser: advisers, and organisers who advise themselves.
         is_adviser = session.scalar(sa.select(Membership.id).where(
             Membership.user_id == user.id, Membership.organisation_id == desk.organisation_id,
-            Membership.role == "adviser"))
+            Membership.role.in_(("adviser", "organiser"))).limit(1))
         if is_adviser is None:
             raise _invalid("not_an_adviser", "email",
                            _("This person does not have the adviser role at your organisation."))

@@ -6,7 +6,7 @@ from tests.conftest import count
 def test_demo_help_desks_are_seeded_once(runner, client):
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output
-    assert "adviser.padova@inducci.example.org" in first.output and "Help desks: 4 added" in first.output
+    assert "Advisers (agenda at /helpdesks/agenda): organiser.padova@inducci.example.org" in first.output and "Help desks: 4 added" in first.output
     totals = [count(m) for m in (HelpDesk, OfficeHourRule, Appointment)]
     assert totals[0] == 4 and totals[1] >= 4 and totals[2] > 0
     again = runner.invoke(args=["demo", "seed"])
