@@ -92,12 +92,14 @@ def _configure_extensions(app):
 def _configure_blueprints(app):
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
+    from .helpdesk.views import bp as helpdesk_bp
     from .organisations.views import bp as organisations_bp
     from .spaces.views import bp as spaces_bp
 
     app.register_blueprint(organisations_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(spaces_bp)
+    app.register_blueprint(helpdesk_bp)
     # The API authenticates with bearer tokens only (never the session cookie), so CSRF
     # tokens do not apply to it.
     csrf.exempt(api_bp)

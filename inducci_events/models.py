@@ -3,3 +3,4 @@ from .accounts.models import ApiToken, Membership, User  # noqa: F401
 from .organisations.models import Organisation, Programme, ReachTarget, Venue  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
 from .spaces.models import SpaceBlackout, SpaceBooking, SpaceListing, SpaceOpeningHours, SpaceTeamMember  # noqa: F401,E501
+from .helpdesk.models import Absence, Adviser, Appointment, HelpDesk, MentoringRequest, OfficeHourRule  # noqa: F401

@@ -8,13 +8,17 @@ demo_cli = AppGroup("demo", help="Demo data for trying the app out.")
 @demo_cli.command("seed")
 def seed():
     """Load (or top up) the demo partners, programmes, venues and users; print the log-ins."""
-    from . import foundation
+    from . import foundation, helpdesk
     from . import spaces as demo_spaces
 
     logins = foundation.seed()
     spaces_added = demo_spaces.seed()
     click.echo(f"Pop-up spaces: {len(spaces_added)} demo listing(s) added." + "".join(
         f"\n  {line}" for line in spaces_added))
+    advisers, desks_added, appointments = helpdesk.seed()
+    click.echo(f"Help desks: {desks_added} added (Veneto CCI help-desk network, Kovačnica Kranj), "
+               f"{appointments} demo appointments booked. Advisers (agenda at /helpdesks/agenda): "
+               + ", ".join(email for email, _pw, _role in advisers))
     click.echo("Demo data is in place. Log in with:")
     width = max(len(email) for email, _pw, _role in logins)
     for email, password, role in logins:

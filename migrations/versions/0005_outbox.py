@@ -1,7 +1,7 @@
 """outbox
 
 Revision ID: 0005_outbox
-Revises: 0003_spaces
+Revises: 0004_helpdesk
 Create Date: 2026-11-21 12:43:49.570608
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_outbox'
-down_revision = '0003_spaces'
+down_revision = '0004_helpdesk'
 branch_labels = None
 depends_on = None
 
