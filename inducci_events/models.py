@@ -1,3 +1,4 @@
 """Imports every model module, so the metadata is complete for Alembic and create_all."""
 from .accounts.models import ApiToken, Membership, User  # noqa: F401
 from .organisations.models import Organisation, Programme, ReachTarget, Venue  # noqa: F401
+from .workshops.models import Attendance, Enrolment, Event, Question, Session  # noqa: F401
