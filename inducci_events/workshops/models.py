@@ -65,7 +65,7 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    organisation: Mapped["Organisation"] = relationship(lazy="joined")  # noqa: F821
+    organisation: Mapped["Organisation"] = relationship()  # noqa: F821  (no join: FOR UPDATE)
     programme: Mapped["Programme | None"] = relationship()  # noqa: F821
     sessions: Mapped[list["Session"]] = relationship(
         back_populates="event", order_by="(Session.starts_at, Session.id)", cascade="all, delete-orphan",
@@ -117,7 +117,7 @@ class Session(db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     event: Mapped[Event] = relationship(back_populates="sessions")
-    venue: Mapped["Venue"] = relationship(lazy="joined")  # noqa: F821
+    venue: Mapped["Venue"] = relationship()  # noqa: F821  (no join: FOR UPDATE)
 
 
 class Question(db.Model):
