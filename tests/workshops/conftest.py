@@ -37,3 +37,21 @@ def make_event(organiser):
         return db.session.get(type(event), event.id)
 
     return make
+
+
+@pytest.fixture
+def make_people(app):
+    """``make_people(n)`` -> ids of ``n`` participants, inserted in bulk (no password hashing)."""
+    from inducci_events.accounts.models import User
+    from inducci_events.core.db import unit_of_work
+
+    counter = iter(range(1, 100_000))
+
+    def make(n):
+        with unit_of_work() as session:
+            users = [User(email=f"p{next(counter)}@example.org", name=f"Participant {i}", password_hash="x")
+                     for i in range(n)]
+            session.add_all(users)
+        return [u.id for u in users]
+
+    return make
