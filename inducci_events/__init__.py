@@ -93,9 +93,11 @@ def _configure_blueprints(app):
     from .accounts.views import bp as accounts_bp
     from .api import bp as api_bp
     from .organisations.views import bp as organisations_bp
+    from .workshops.views import bp as workshops_bp
 
     app.register_blueprint(organisations_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(workshops_bp)
     # The API authenticates with bearer tokens only (never the session cookie), so CSRF
     # tokens do not apply to it.
     csrf.exempt(api_bp)
