@@ -7,7 +7,7 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import accounts, meta, organisations  # noqa: E402,F401  (routes register on bp)
+from . import accounts, events, meta, organisations  # noqa: E402,F401  (routes register on bp)
 
 #: The modules whose PATHS/SCHEMAS make up the OpenAPI document, in order.
-ROUTE_MODULES = [meta, accounts, organisations]
+ROUTE_MODULES = [meta, accounts, organisations, events]
