@@ -8,9 +8,11 @@ demo_cli = AppGroup("demo", help="Demo data for trying the app out.")
 @demo_cli.command("seed")
 def seed():
     """Load (or top up) the demo partners, programmes, venues and users; print the log-ins."""
-    from . import foundation
+    from . import foundation, workshops
 
     logins = foundation.seed()
+    events = workshops.seed()
+    click.echo(f"Events and workshop series: {len(events)} added" + (f" ({', '.join(events)})." if events else "."))
     click.echo("Demo data is in place. Log in with:")
     width = max(len(email) for email, _pw, _role in logins)
     for email, password, role in logins:
