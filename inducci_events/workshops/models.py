@@ -67,13 +67,13 @@ class Event(db.Model):
 
     organisation: Mapped["Organisation"] = relationship()  # noqa: F821  (no join: FOR UPDATE)
     programme: Mapped["Programme | None"] = relationship()  # noqa: F821
+    # Loaded when used (pages ask for them with selectinload): locking an event reloads it,
+    # and enrolment needs neither list on its hot path.
     sessions: Mapped[list["Session"]] = relationship(
         back_populates="event", order_by="(Session.starts_at, Session.id)", cascade="all, delete-orphan",
-        lazy="selectin",
     )
     questions: Mapped[list["Question"]] = relationship(
         back_populates="event", order_by="(Question.position, Question.id)", cascade="all, delete-orphan",
-        lazy="selectin",
     )
 
     @property

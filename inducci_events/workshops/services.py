@@ -19,6 +19,7 @@ from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
 from ..organisations.models import Programme, Venue
 from .models import (ACTIVE_STATUSES, ENROLMENT_MODES, EVENT_STATUSES, QUESTION_KINDS, Attendance, Enrolment,
                      Event, Question, Session)
@@ -160,7 +161,7 @@ def _registration_closes_at(event, parent_session):
         return event.registration_closes_at
     if parent_session is not None:
         return parent_session.starts_at
-    return event.starts_at
+    return db.session.scalar(sa.select(sa.func.min(Session.starts_at)).where(Session.event_id == event.id))
 
 
 def _check_open_for_enrolment(event, parent_session, now):
@@ -229,12 +230,13 @@ def enrol(user, event_id, *, session_id=None, answers=None, now=None):
     :raises EventFull: no free seat and no waitlist.
     """
     now = now or utcnow()
+    user_id = user.id  # read before the unit of work starts (it ends the read transaction)
     try:
         with unit_of_work() as session:
-            event = session.get(Event, event_id)
-            if event is None:
+            mode = session.scalar(sa.select(Event.enrolment_mode).where(Event.id == event_id))
+            if mode is None:
                 raise EventNotFound()
-            if event.is_series:
+            if mode == "series":
                 parent_session, session_id = None, None
                 event = lock_parent(Event, event_id, not_found=EventNotFound())
             else:
@@ -242,21 +244,24 @@ def enrol(user, event_id, *, session_id=None, answers=None, now=None):
                     raise ValidationFailed("session_required", _("Choose a session to enrol in."),
                                            fields={"session_id": [_("Choose a session.")]})
                 parent_session = lock_parent(Session, session_id, not_found=SessionNotFound())
-                if parent_session.event_id != event.id:
+                if parent_session.event_id != event_id:
                     raise SessionNotFound()
                 event = session.get(Event, event_id, populate_existing=True)
             _check_open_for_enrolment(event, parent_session, now)
             cleaned = clean_answers(event.questions, answers)
             scope = _scope(event.id, session_id)
-            existing = session.scalar(sa.select(Enrolment.id).where(
-                *scope, Enrolment.user_id == user.id, Enrolment.status.in_(ACTIVE_STATUSES)))
-            if existing is not None:
+            # One query for both: is this person active here already, and how many are confirmed?
+            mine, confirmed = session.execute(sa.select(
+                sa.func.coalesce(sa.func.sum(sa.case(
+                    (sa.and_(Enrolment.user_id == user_id, Enrolment.status.in_(ACTIVE_STATUSES)), 1), else_=0)), 0),
+                sa.func.coalesce(sa.func.sum(sa.case((Enrolment.status == "confirmed", 1), else_=0)), 0),
+            ).where(*scope)).one()
+            if mine:
                 raise AlreadyEnrolled()
-            enrolment = Enrolment(event_id=event.id, session_id=session_id, user_id=user.id, answers=cleaned)
+            enrolment = Enrolment(event_id=event.id, session_id=session_id, user_id=user_id, answers=cleaned)
             if event.requires_approval:
                 enrolment.status = "pending"
             else:
-                confirmed = _count(session, scope, "confirmed")
                 if confirmed < event.capacity and _promote(session, event, scope):
                     # Repair a waitlist left behind a free seat before taking a place.
                     confirmed = _count(session, scope, "confirmed")
