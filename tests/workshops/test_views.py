@@ -168,3 +168,13 @@ def test_organiser_list_shows_minimum_numbers(browser, organiser, make_event, ma
     browser.login(organiser[0].email)
     page = browser.get(f"/manage/{organiser[1].slug}/events").get_data(as_text=True)
     assert "Will take place" in page and "8 more participants needed" in page
+
+
+def test_pages_and_refusals_speak_german(browser, make_event, make_user):
+    event = make_event(capacity=1, waitlist=False)
+    services.enrol(make_user(), event.id)
+    assert "Kommende Veranstaltungen" in browser.get("/events", headers={"Accept-Language": "de"}).get_data(
+        as_text=True)
+    browser.login(make_user(locale="de").email)
+    full = browser.submit(f"/events/{event.id}/enrol", {}, form_url=f"/events/{event.id}")
+    assert "Alle Plätze sind vergeben" in full.get_data(as_text=True)
