@@ -178,3 +178,20 @@ def test_pages_and_refusals_speak_german(browser, make_event, make_user):
     browser.login(make_user(locale="de").email)
     full = browser.submit(f"/events/{event.id}/enrol", {}, form_url=f"/events/{event.id}")
     assert "Alle Plätze sind vergeben" in full.get_data(as_text=True)
+
+
+def test_per_session_enrolment_through_the_page(browser, make_event, make_user):
+    event = make_event(enrolment_mode="session", capacity=15, sessions=2, title="Co-working workshops",
+                       questions=[dict(kind="choice", label="Your field", choices="Design\nCrafts", required=True)])
+    first, second = event.sessions
+    question = event.questions[0]
+    browser.login(make_user().email)
+    page = browser.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Enrol in a session" in page and "Your field" in page and page.count("15 seats left") == 2
+    response = browser.submit(f"/events/{event.id}/enrol", {"session_id": str(second.id), question.field_name: "Crafts"},
+                              form_url=f"/events/{event.id}")
+    assert response.status_code == 302
+    enrolment = db.session.scalar(sa.select(Enrolment))
+    assert (enrolment.session_id, enrolment.status) == (second.id, "confirmed")
+    page = browser.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "14 seats left" in page and "15 seats left" in page
