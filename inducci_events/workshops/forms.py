@@ -127,7 +127,8 @@ class ApiEventForm(FlaskForm):
     title = StringField(validators=[Optional(), Length(min=1, max=200)])
     description = StringField(validators=[Optional(), Length(max=20000)])
     programme_id = IntegerField(validators=[Optional()])
-    status = SelectField(choices=choices(*((v, v) for v in ("draft", "published", "cancelled"))), validators=[Optional()])
+    status = SelectField(choices=choices(*((v, v) for v in ("draft", "published", "cancelled"))),
+                         validators=[Optional()])
     enrolment_mode = SelectField(choices=choices(("series", "series"), ("session", "session")), validators=[Optional()])
     capacity = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])
     min_participants = IntegerField(validators=[Optional(), NumberRange(min=0, max=100000)])

@@ -136,7 +136,8 @@ def test_organiser_approves_checks_in_and_exports(browser, organiser, make_event
     response = follow(browser, browser.submit(f"{manage}/enrolments/{enrolment.id}/approve", {}, form_url=manage))
     assert "The enrolment has been approved." in response.get_data(as_text=True)
     session_id = event.sessions[0].id
-    response = follow(browser, browser.submit(f"{manage}/sessions/{session_id}/attendance/{enrolment.id}", {}, form_url=manage))
+    check_in = f"{manage}/sessions/{session_id}/attendance/{enrolment.id}"
+    response = follow(browser, browser.submit(check_in, {}, form_url=manage))
     assert "1 of 2" in response.get_data(as_text=True)
     csv = browser.get(f"{manage}/participants.csv")
     assert csv.mimetype == "text/csv" and csv.data.startswith(b"\xef\xbb\xbf")
@@ -188,7 +189,8 @@ def test_per_session_enrolment_through_the_page(browser, make_event, make_user):
     browser.login(make_user().email)
     page = browser.get(f"/events/{event.id}").get_data(as_text=True)
     assert "Enrol in a session" in page and "Your field" in page and page.count("15 seats left") == 2
-    response = browser.submit(f"/events/{event.id}/enrol", {"session_id": str(second.id), question.field_name: "Crafts"},
+    response = browser.submit(f"/events/{event.id}/enrol",
+                              {"session_id": str(second.id), question.field_name: "Crafts"},
                               form_url=f"/events/{event.id}")
     assert response.status_code == 302
     enrolment = db.session.scalar(sa.select(Enrolment))
