@@ -95,9 +95,11 @@ def _configure_blueprints(app):
     from .helpdesk.views import bp as helpdesk_bp
     from .organisations.views import bp as organisations_bp
     from .spaces.views import bp as spaces_bp
+    from .workshops.views import bp as workshops_bp
 
     app.register_blueprint(organisations_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(workshops_bp)
     app.register_blueprint(spaces_bp)
     app.register_blueprint(helpdesk_bp)
     # The API authenticates with bearer tokens only (never the session cookie), so CSRF

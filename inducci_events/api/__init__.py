@@ -7,7 +7,7 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import accounts, helpdesks, meta, organisations, spaces  # noqa: E402,F401  (routes register on bp)
+from . import accounts, events, helpdesks, meta, organisations, spaces  # noqa: E402,F401  (routes register on bp)
 
 #: The modules whose PATHS/SCHEMAS make up the OpenAPI document, in order.
-ROUTE_MODULES = [meta, accounts, organisations, spaces, helpdesks]
+ROUTE_MODULES = [meta, accounts, organisations, events, spaces, helpdesks]

@@ -8,10 +8,12 @@ demo_cli = AppGroup("demo", help="Demo data for trying the app out.")
 @demo_cli.command("seed")
 def seed():
     """Load (or top up) the demo partners, programmes, venues and users; print the log-ins."""
-    from . import foundation, helpdesk
+    from . import foundation, helpdesk, workshops
     from . import spaces as demo_spaces
 
     logins = foundation.seed()
+    events = workshops.seed()
+    click.echo(f"Events and workshop series: {len(events)} added" + (f" ({', '.join(events)})." if events else "."))
     spaces_added = demo_spaces.seed()
     click.echo(f"Pop-up spaces: {len(spaces_added)} demo listing(s) added." + "".join(
         f"\n  {line}" for line in spaces_added))

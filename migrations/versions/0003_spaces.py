@@ -1,7 +1,7 @@
 """spaces: listings, opening hours, blackouts, bookings, team members
 
 Revision ID: 0003_spaces
-Revises: 0001_foundation
+Revises: 0002_workshops
 Create Date: 2026-11-21 12:45:06.541472
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0003_spaces"
-down_revision = "0001_foundation"
+down_revision = "0002_workshops"
 branch_labels = None
 depends_on = None
 

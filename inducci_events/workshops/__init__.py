@@ -1,0 +1,1 @@
+"""Events and workshop series: sessions, enrolment under capacity, waitlist, attendance."""

@@ -1,0 +1,160 @@
+"""Forms for events, sessions, questions and enrolment (HTML), and the API's JSON input."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField,
+                     SelectField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..core.timeutil import parse_iso_datetime
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def choices(*pairs):
+    """``choices(("a", "A"), ...)`` as WTForms 3.3+ wants them (no bare tuples)."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def status_choices():
+    return choices(("draft", _l("Draft")), ("published", _l("Published")), ("cancelled", _l("Cancelled")))
+
+
+def mode_choices():
+    return choices(("series", _l("Series: one enrolment covers every session")),
+                   ("session", _l("Per session: people enrol in single sessions")))
+
+
+def kind_choices():
+    return choices(("text", _l("Free text")), ("choice", _l("Single choice")), ("yesno", _l("Yes or no")))
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    programme_id = SelectField(_l("Programme"), coerce=_optional_int, validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    status = SelectField(_l("Status"), choices=status_choices())
+    enrolment_mode = SelectField(_l("Enrolment"), choices=mode_choices())
+    capacity = IntegerField(_l("Seats"), description=_l("Per event in series mode, per session otherwise."),
+                            validators=[InputRequired(), NumberRange(min=1, max=100000)])
+    min_participants = IntegerField(_l("Minimum participants"), default=0,
+                                    validators=[Optional(), NumberRange(min=0, max=100000)])
+    waitlist = BooleanField(_l("Waitlist when full"), default=True)
+    requires_approval = BooleanField(_l("Enrolments need my approval"))
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=LOCAL_FORMAT, validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes"), format=LOCAL_FORMAT, validators=[Optional()],
+        description=_l("Empty: when the first session starts."))
+    cancel_until = DateTimeLocalField(_l("Participants may cancel until"), format=LOCAL_FORMAT,
+                                      validators=[Optional()], description=_l("Empty: any time."))
+    facilitators = TextAreaField(_l("Facilitators and mentors"), validators=[Optional(), Length(max=2000)],
+                                 description=_l("One per line; they take no seat."))
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    module_label = StringField(_l("Module"), validators=[Optional(), Length(max=120)],
+                               description=_l("A two-day module is two sessions with the same module."))
+    venue_id = SelectField(_l("Venue"), coerce=_optional_int, validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("Starts"), format=LOCAL_FORMAT, validators=[InputRequired()],
+                                   description=_l("Local time at the venue."))
+    ends_at = DateTimeLocalField(_l("Ends"), format=LOCAL_FORMAT, validators=[InputRequired()])
+    notes = TextAreaField(_l("Notes, e.g. homework"), validators=[Optional(), Length(max=5000)])
+
+
+class QuestionForm(FlaskForm):
+    label = StringField(_l("Question"), validators=[InputRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind of answer"), choices=kind_choices())
+    required = BooleanField(_l("An answer is required"))
+    choices = TextAreaField(_l("Choices"), validators=[Optional(), Length(max=2000)],
+                            description=_l("Single choice only: one answer per line."))
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    region = SelectField(_l("Region"), validators=[Optional()])
+    programme = SelectField(_l("Programme"), coerce=_optional_int, validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("Until"), validators=[Optional()])
+
+
+def enrol_form_class(questions):
+    """A form with one field per registration question (named ``q_<id>``)."""
+
+    class EnrolForm(FlaskForm):
+        session_id = HiddenField()
+
+    for question in questions:
+        # The service checks the answers again (and is what the API relies on).
+        presence = InputRequired(message=_l("This question needs an answer.")) if question.required else Optional()
+        if question.kind == "choice":
+            field = RadioField(question.label, choices=choices(*((c, c) for c in question.choice_list)),
+                               validators=[presence], validate_choice=False)
+        elif question.kind == "yesno":
+            field = RadioField(question.label, choices=choices(("yes", _l("Yes")), ("no", _l("No"))),
+                               validators=[presence], validate_choice=False)
+        else:
+            field = TextAreaField(question.label, validators=[presence, Length(max=2000)])
+        setattr(EnrolForm, question.field_name, field)
+    return EnrolForm
+
+
+# --- API input ----------------------------------------------------------------------------
+
+
+class IsoDateTime(StringField):
+    """ISO 8601 with an offset -> aware UTC (``data``); naive or malformed text is an error."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0]:
+            try:
+                self.data = parse_iso_datetime(valuelist[0])
+            except ValueError:
+                raise ValueError(_l("An ISO 8601 time with offset, e.g. 2026-03-10T09:00:00+01:00.")) from None
+
+
+class ApiEventForm(FlaskForm):
+    """``POST /events`` and ``PATCH /events/<id>`` (a PATCH uses only the keys it sends)."""
+
+    organisation = StringField(validators=[Optional(), Length(max=60)])
+    title = StringField(validators=[Optional(), Length(min=1, max=200)])
+    description = StringField(validators=[Optional(), Length(max=20000)])
+    programme_id = IntegerField(validators=[Optional()])
+    status = SelectField(choices=choices(*((v, v) for v in ("draft", "published", "cancelled"))),
+                         validators=[Optional()])
+    enrolment_mode = SelectField(choices=choices(("series", "series"), ("session", "session")), validators=[Optional()])
+    capacity = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])
+    min_participants = IntegerField(validators=[Optional(), NumberRange(min=0, max=100000)])
+    waitlist = BooleanField()
+    requires_approval = BooleanField()
+    registration_opens_at = IsoDateTime(validators=[Optional()])
+    registration_closes_at = IsoDateTime(validators=[Optional()])
+    cancel_until = IsoDateTime(validators=[Optional()])
+    facilitators = StringField(validators=[Optional(), Length(max=2000)])
+
+
+class ApiSessionForm(FlaskForm):
+    title = StringField(validators=[InputRequired(), Length(max=200)])
+    venue_id = IntegerField(validators=[InputRequired()])
+    starts_at = IsoDateTime(validators=[InputRequired()])
+    ends_at = IsoDateTime(validators=[InputRequired()])
+    module_label = StringField(validators=[Optional(), Length(max=120)])
+    notes = StringField(validators=[Optional(), Length(max=5000)])
+
+    def validate_ends_at(self, field):
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+
+class ApiQuestionForm(FlaskForm):
+    label = StringField(validators=[InputRequired(), Length(max=300)])
+    kind = SelectField(choices=choices(*((v, v) for v in ("text", "choice", "yesno"))), validators=[Optional()])
+    required = BooleanField()
+    choices = StringField(validators=[Optional(), Length(max=2000)])
