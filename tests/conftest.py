@@ -54,8 +54,16 @@ class IsolatedClient(FlaskClient):
     production, although the test itself keeps an app context open. Afterwards the test's
     session ends its read transaction, so it sees what the request committed."""
 
+    _depth = 0
+
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if self._depth:  # a redirect being followed: already isolated
+            return super().open(*args, **kwargs)
+        self._depth += 1
+        try:
+            response = contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            self._depth -= 1
         db.session.rollback()
         return response
 

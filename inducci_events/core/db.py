@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..extensions import db
 
@@ -49,6 +50,42 @@ class UTCDateTime(sa.types.TypeDecorator):
 def utcnow():
     """The current instant as an aware UTC datetime."""
     return datetime.now(timezone.utc)
+
+
+class Versioned:
+    """Mixin for anything that appears in calendars (sessions, bookings, appointments).
+
+    ``updated_at`` moves on every change (LAST-MODIFIED); ``sequence`` grows when one of
+    the attributes named in ``__versioned__`` changes (time, place, status: SEQUENCE),
+    so subscribed calendar clients replace their copy. Nothing needs to remember to do it:
+    a ``before_flush`` hook bumps both.
+    """
+
+    __versioned__ = ()
+
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_versions(session, flush_context, instances):
+    now = utcnow()
+    for obj in session.dirty:
+        if not isinstance(obj, Versioned) or not session.is_modified(obj, include_collections=False):
+            continue
+        state = sa.inspect(obj)
+        if state.attrs.updated_at.history.has_changes():
+            continue  # set explicitly
+        obj.updated_at = now
+        if any(state.attrs[name].history.has_changes() for name in obj.__versioned__):
+            obj.sequence = (obj.sequence or 0) + 1
+
+
+def bump_version(obj):
+    """Force a new SEQUENCE for a change the item's own columns do not show (e.g. the
+    venue of its session was moved)."""
+    obj.sequence = (obj.sequence or 0) + 1
+    obj.updated_at = utcnow()
 
 
 @event.listens_for(Engine, "connect")

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, utcnow
+from ..core.db import UTCDateTime, Versioned, utcnow
 from ..extensions import db
 
 APPOINTMENT_STATUSES = ("confirmed", "cancelled", "completed", "no_show")
@@ -144,8 +144,10 @@ class Absence(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
 
 
-class Appointment(db.Model):
+class Appointment(Versioned, db.Model):
     """A booked seat of a slot (or an accepted mentoring visit)."""
+
+    __versioned__ = ("starts_at", "ends_at", "status", "address", "mode", "desk_id")
 
     __tablename__ = "helpdesk_appointments"
     __table_args__ = (
@@ -183,8 +185,6 @@ class Appointment(db.Model):
     adviser_notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Grows on every change (calendar feeds use it as SEQUENCE).
-    sequence: Mapped[int] = mapped_column(default=0)
 
     desk: Mapped[HelpDesk] = relationship(lazy="joined")
     adviser: Mapped[Adviser] = relationship(lazy="joined")

@@ -394,7 +394,6 @@ def cancel(actor, appointment_id, *, now=None):
                 raise CancellationClosed(appointment.desk.cancel_until_hours)
         appointment.status = "cancelled"
         appointment.cancelled_at = now
-        appointment.sequence += 1
     return appointment
 
 
@@ -423,7 +422,6 @@ def mark(actor, appointment_id, outcome, *, now=None):
         if appointment.starts_at > now:
             raise Conflict("not_started_yet", _("An appointment can be marked once it has started."))
         appointment.status = outcome
-        appointment.sequence += 1
     return appointment
 
 

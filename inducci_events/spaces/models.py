@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, utcnow
+from ..core.db import UTCDateTime, Versioned, utcnow
 from ..extensions import db
 
 KINDS = ("shop", "studio", "showroom_shelf", "box", "desk", "workshop", "office")
@@ -120,8 +120,9 @@ class SpaceBlackout(db.Model):
         return self.end_date - timedelta(days=1)
 
 
-class SpaceBooking(db.Model):
+class SpaceBooking(Versioned, db.Model):
     __tablename__ = "space_bookings"
+    __versioned__ = ("start_date", "end_date", "units", "status")
     __table_args__ = (
         sa.CheckConstraint("end_date > start_date", name="date_order"),
         sa.CheckConstraint("units > 0", name="units_positive"),

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, utcnow
+from ..core.db import UTCDateTime, Versioned, utcnow
 from ..extensions import db
 
 EVENT_STATUSES = ("draft", "published", "cancelled")
@@ -26,8 +26,10 @@ def _in(column, values):
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Event(db.Model):
+class Event(Versioned, db.Model):
     """An event or a workshop series of one organisation."""
+
+    __versioned__ = ("status", "title")
 
     __tablename__ = "events"
     __table_args__ = (
@@ -63,7 +65,6 @@ class Event(db.Model):
     #: Facilitators and mentors, one per line; they take no seat.
     facilitators: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organisation: Mapped["Organisation"] = relationship()  # noqa: F821  (no join: FOR UPDATE)
     programme: Mapped["Programme | None"] = relationship()  # noqa: F821
@@ -101,8 +102,10 @@ class Event(db.Model):
         return f"<Event {self.id} {self.title!r}>"
 
 
-class Session(db.Model):
+class Session(Versioned, db.Model):
     """One contiguous block of an event, at its own venue (a 2-day module = two sessions)."""
+
+    __versioned__ = ("starts_at", "ends_at", "venue_id", "title")
 
     __tablename__ = "event_sessions"
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
@@ -146,8 +149,10 @@ class Question(db.Model):
         return f"q_{self.id}"
 
 
-class Enrolment(db.Model):
+class Enrolment(Versioned, db.Model):
     """A person's place in an event (series mode) or in one session (session mode)."""
+
+    __versioned__ = ("status",)
 
     __tablename__ = "enrolments"
     __table_args__ = (
@@ -177,7 +182,6 @@ class Enrolment(db.Model):
     #: ``{"<question id>": "answer"}``
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship()
     session: Mapped[Session | None] = relationship()
