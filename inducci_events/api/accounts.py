@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from ..accounts import services
 from ..accounts.forms import ApiRegisterForm
+from ..calendar.views import feed_urls
 from ..core.auth import api_user, token_required
 from ..core.http import json_body, validate_json_form
 from ..core.errors import ValidationFailed
@@ -48,7 +49,33 @@ def me():
     return jsonify(me_json(api_user()))
 
 
+@bp.get("/me/calendar")
+@token_required
+def my_calendar():
+    return jsonify(_calendar_json(api_user()))
+
+
+@bp.post("/me/calendar/regenerate")
+@token_required
+def regenerate_my_calendar():
+    return jsonify(_calendar_json(services.regenerate_calendar_token(api_user())))
+
+
+def _calendar_json(user):
+    urls = feed_urls(user)
+    data = {"feed_url": urls["feed_url"], "webcal_url": urls["webcal_url"]}
+    if urls["organiser_feeds"]:
+        data["organiser_feed_urls"] = urls["organiser_feeds"]
+    return data
+
+
 SCHEMAS = {
+    "CalendarUrls": obj({
+        "feed_url": {"type": "string", "format": "uri"}, "webcal_url": {"type": "string"},
+        "organiser_feed_urls": {"type": "array", "items": obj({
+            "organisation": {"type": "string"}, "name": {"type": "string"},
+            "feed_url": {"type": "string", "format": "uri"}, "webcal_url": {"type": "string"}})},
+    }, required=["feed_url", "webcal_url"]),
     "User": obj({"id": {"type": "integer"}, "email": {"type": "string", "format": "email"},
                  "name": {"type": "string"}}, required=["id", "email", "name"]),
     "Me": obj({
@@ -85,4 +112,10 @@ PATHS = {
     },
     "/me": {"get": operation("The authenticated user with roles and memberships",
                              {**ok("The user", ref("Me")), **errors(401)}, auth=True, tags=["accounts"])},
+    "/me/calendar": {"get": operation(
+        "The secret URLs of the user's personal feed (and, for organisers and advisers, one feed per organisation)",
+        {**ok("Feed URLs", ref("CalendarUrls")), **errors(401)}, auth=True, tags=["calendars"])},
+    "/me/calendar/regenerate": {"post": operation(
+        "New secret feed URLs; the old ones answer 404 from now on",
+        {**ok("The new feed URLs", ref("CalendarUrls")), **errors(401)}, auth=True, tags=["calendars"])},
 }

@@ -14,6 +14,7 @@ from ..workshops import queries, services
 from ..workshops.forms import ApiEventForm, ApiQuestionForm, ApiSessionForm
 from ..workshops.models import Event
 from . import bp
+from .serialise import ical_url
 from .schema import errors, obj, ok, operation, path_param, query_param, ref
 
 
@@ -48,6 +49,7 @@ def event_json(view):
         "questions": [{"id": q.id, "kind": q.kind, "label": q.label, "required": q.required,
                        "choices": q.choice_list} for q in e.questions],
         "sessions": [session_json(v) for v in view.sessions],
+        "ical_url": ical_url("calendar.event_feed", event_id=e.id),
     }
 
 
@@ -218,9 +220,10 @@ SCHEMAS = {
             "label": {"type": "string"}, "required": {"type": "boolean"},
             "choices": {"type": "array", "items": {"type": "string"}}})},
         "sessions": {"type": "array", "items": ref("EventSession")},
+        "ical_url": {"type": "string", "format": "uri", "description": "public iCalendar feed (no personal data)"},
     }, required=["id", "title", "organisation", "programme", "enrolment_mode", "capacity", "min_participants",
                  "confirmed_count", "waitlist_count", "seats_left", "status", "registration_closes_at",
-                 "sessions"]),
+                 "sessions", "ical_url"]),
     "Enrolment": obj({
         "id": {"type": "integer"}, "event_id": {"type": "integer"}, "session_id": {"type": ["integer", "null"]},
         "status": {"type": "string", "enum": ["pending", "confirmed", "waitlisted", "cancelled", "declined"]},

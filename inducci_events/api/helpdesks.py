@@ -13,6 +13,7 @@ from ..helpdesk import queries, services
 from ..helpdesk.forms import AdviserForm, ApiDeskForm, ApiRuleForm, BookingForm
 from ..organisations import queries as org_queries
 from . import bp
+from .serialise import ical_url
 from .schema import errors, obj, ok, operation, path_param, query_param, ref
 
 MAX_SLOT_RANGE_DAYS = 62
@@ -26,7 +27,8 @@ def helpdesk_json(desk):
             "network": desk.network, "timezone": desk.timezone, "description": desk.description,
             "lead_time_hours": desk.lead_time_hours, "horizon_days": desk.horizon_days,
             "cancel_until_hours": desk.cancel_until_hours, "max_upcoming_per_person": desk.max_upcoming_per_person,
-            "advisers": [{"id": a.id, "name": a.name} for a in desk.advisers]}
+            "advisers": [{"id": a.id, "name": a.name} for a in desk.advisers],
+            "ical_url": ical_url("calendar.desk_feed", desk_id=desk.id)}
 
 
 def appointment_json(appointment, viewer):
@@ -160,7 +162,8 @@ SCHEMAS = {
         "lead_time_hours": {"type": "integer"}, "horizon_days": {"type": "integer"},
         "cancel_until_hours": {"type": "integer"}, "max_upcoming_per_person": {"type": "integer"},
         "advisers": {"type": "array", "items": obj({"id": {"type": "integer"}, "name": {"type": "string"}})},
-    }, required=["id", "name", "organisation", "venue", "topics", "advisers"]),
+        "ical_url": {"type": "string", "format": "uri", "description": "public iCalendar feed (no personal data)"},
+    }, required=["id", "name", "organisation", "venue", "topics", "advisers", "ical_url"]),
     "Slot": obj({
         "adviser_id": {"type": "integer"}, "starts_at": {"type": "string", "format": "date-time"},
         "ends_at": {"type": "string", "format": "date-time"}, "seats_left": {"type": "integer"},

@@ -17,6 +17,7 @@ from ..spaces import queries, services
 from ..spaces.forms import BookingJSONForm, ListingJSONForm
 from ..spaces.models import BOOKING_MODES, BOOKING_STATUSES, KINDS, LISTING_STATUSES
 from . import bp
+from .serialise import ical_url
 from .schema import errors, obj, ok, operation, path_param, query_param, ref
 
 DEFAULT_AVAILABILITY_DAYS = 31
@@ -36,6 +37,7 @@ def listing_json(listing):
                           for h in listing.opening_hours],
         "blackouts": [{"start_date": b.start_date.isoformat(), "end_date": b.end_date.isoformat(), "reason": b.reason}
                       for b in listing.blackouts],
+        "ical_url": ical_url("calendar.listing_feed", listing_id=listing.id),
     }
 
 
@@ -188,7 +190,8 @@ SCHEMAS = {
             "opens": {"type": "string"}, "closes": {"type": "string"}})},
         "blackouts": {"type": "array", "items": obj({
             "start_date": _DATE, "end_date": {**_DATE, "description": "exclusive"}, "reason": {"type": "string"}})},
-    }, required=["id", "title", "venue", "kind", "units", "min_days", "max_days", "booking_mode"]),
+        "ical_url": {"type": "string", "format": "uri", "description": "public iCalendar feed (no personal data)"},
+    }, required=["id", "title", "venue", "kind", "units", "min_days", "max_days", "booking_mode", "ical_url"]),
     "SpaceDay": obj({"date": _DATE, "free_units": {"type": "integer", "minimum": 0},
                      "closed": {"type": "boolean", "description": "outside the window or in a blackout"}},
                     required=["date", "free_units"]),

@@ -106,7 +106,7 @@ def booking_item(booking):
         uid=make_uid("space-booking", booking.id),
         summary=_("Pop-up: %(title)s", title=listing.title),
         sequence=booking.sequence, last_modified=booking.updated_at,
-        status="CONFIRMED" if booking.status == "confirmed" else "CANCELLED",
+        status={"confirmed": "CONFIRMED", "requested": "TENTATIVE"}.get(booking.status, "CANCELLED"),
         location=_place(listing.venue), description=booking.purpose,
         url=absolute("spaces.my_bookings"), **_booking_times(booking),
     )

@@ -1,0 +1,279 @@
+"""What goes into each feed: read-only queries over events, spaces and help desks.
+
+Every feed is a :class:`Feed`: a cheap ``version`` (a few aggregate queries) from which
+the ETag is made, and ``items()`` that loads everything with a fixed number of queries,
+however many items there are.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..core.db import utcnow
+from ..core.timeutil import local_to_utc, zone
+from ..extensions import db
+from ..helpdesk.models import Absence, Adviser, Appointment, HelpDesk, OfficeHourRule
+from ..spaces.models import SpaceBooking, SpaceListing
+from ..workshops.models import Enrolment, Event, Session
+from . import items as build
+
+#: How far back public and organiser feeds reach (older items drop out of subscriptions).
+HISTORY = timedelta(days=90)
+
+
+@dataclass
+class Feed:
+    name: str
+    version: tuple
+    last_modified: datetime | None
+    items: Callable[[], list]
+
+
+def _one(stmt):
+    """One row of aggregates (counts, latest change) for a version."""
+    return tuple(db.session.execute(stmt).one())
+
+
+def _latest(*stamps):
+    stamps = [s for s in stamps if s is not None]
+    return max(stamps) if stamps else None
+
+
+def _window_start(now):
+    # Whole days, so the version (and the ETag) does not change every second.
+    return datetime.combine((now - HISTORY).date(), datetime.min.time(), tzinfo=now.tzinfo)
+
+
+# --- public --------------------------------------------------------------------------
+
+def _public_sessions_feed(name, where, now=None):
+    now = now or utcnow()
+    since = _window_start(now)
+    conditions = [Event.status != "draft", Session.ends_at >= since, *where]
+    version = _one(
+        sa.select(sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.max(Event.updated_at))
+        .join(Event, Session.event_id == Event.id).where(*conditions))
+
+    def items():
+        sessions = db.session.scalars(
+            sa.select(Session).join(Event, Session.event_id == Event.id).where(*conditions)
+            .options(joinedload(Session.event), joinedload(Session.venue)).order_by(Session.starts_at)
+        ).all()
+        return [build.session_item(s) for s in sessions]
+
+    return Feed(name, ("sessions", since.date(), *version), _latest(version[1], version[2]), items)
+
+
+def organisation_feed(org):
+    return _public_sessions_feed(org.name, [Event.organisation_id == org.id])
+
+
+def programme_feed(programme):
+    return _public_sessions_feed(f"{programme.title} · {programme.organisation.short_name}",
+                                 [Event.programme_id == programme.id])
+
+
+def event_feed(event):
+    return _public_sessions_feed(event.title, [Event.id == event.id])
+
+
+def _recent_or(status_column, active, updated_column, now):
+    """Active rows, plus cancelled ones changed in the last 30 days (clients must see the cancellation)."""
+    return sa.or_(status_column.in_(active),
+                  sa.and_(status_column == "cancelled", updated_column >= now - build.CANCELLED_KEPT))
+
+
+def listing_feed(listing, now=None):
+    """Occupied periods of a space listing: dates and units, no names."""
+    now = now or utcnow()
+    since = (now - HISTORY).date()
+    conditions = [SpaceBooking.listing_id == listing.id, SpaceBooking.end_date >= since,
+                  _recent_or(SpaceBooking.status, ("confirmed",), SpaceBooking.updated_at, now)]
+    version = _one(
+        sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at)).where(*conditions))
+
+    def items():
+        bookings = db.session.scalars(
+            sa.select(SpaceBooking).where(*conditions).order_by(SpaceBooking.start_date)).all()
+        for booking in bookings:
+            booking.listing = listing  # all the same listing: no query per booking
+        return [build.occupancy_item(b) for b in bookings]
+
+    return Feed(listing.title, ("listing", listing.id, since, *version), version[1], items)
+
+
+def office_hour_blocks(desk, rules, absences, first_day, last_day):
+    """``(rule, start, end)`` per day that a rule applies and its adviser is not absent."""
+    absent = {}
+    for absence in absences:
+        day = absence.starts_on
+        while day <= absence.ends_on:
+            absent.setdefault(absence.adviser_id, set()).add(day)
+            day += timedelta(days=1)
+    blocks = []
+    for rule in rules:
+        day = max(first_day, rule.valid_from)
+        last = last_day if rule.valid_until is None else min(last_day, rule.valid_until)
+        while day <= last:
+            if rule.weekdays & (1 << day.weekday()) and day not in absent.get(rule.adviser_id, ()):
+                blocks.append((rule, local_to_utc(datetime.combine(day, rule.start_time), desk.timezone),
+                               local_to_utc(datetime.combine(day, rule.end_time), desk.timezone)))
+            day += timedelta(days=1)
+    return sorted(blocks, key=lambda block: (block[1], block[0].id))
+
+
+def desk_feed(desk, now=None):
+    """A help desk's office hours for the booking horizon (no appointments, no names of clients)."""
+    now = now or utcnow()
+    today = now.astimezone(zone(desk.timezone)).date()
+    last_day = today + timedelta(days=desk.horizon_days)
+    rules_version = _one(
+        sa.select(sa.func.count(OfficeHourRule.id), sa.func.max(OfficeHourRule.created_at))
+        .where(OfficeHourRule.desk_id == desk.id))
+    absences_version = _one(
+        sa.select(sa.func.count(Absence.id), sa.func.max(Absence.id))
+        .where(Absence.adviser_id.in_(sa.select(OfficeHourRule.adviser_id).where(OfficeHourRule.desk_id == desk.id)),
+               Absence.ends_on >= today))
+
+    def items():
+        rules = db.session.scalars(
+            sa.select(OfficeHourRule).where(OfficeHourRule.desk_id == desk.id)
+            .options(joinedload(OfficeHourRule.adviser).joinedload(Adviser.user))).unique().all()
+        absences = db.session.scalars(sa.select(Absence).where(
+            Absence.adviser_id.in_([r.adviser_id for r in rules]), Absence.ends_on >= today)).all()
+        return [build.office_hours_item(desk, rule, rule.adviser.user.name, start, end)
+                for rule, start, end in office_hour_blocks(desk, rules, absences, today, last_day)]
+
+    return Feed(desk.name, ("desk", desk.id, today, *rules_version, *absences_version), rules_version[1], items)
+
+
+# --- personal ------------------------------------------------------------------------
+
+def personal_feed(user, now=None):
+    """A person's confirmed enrolments (each session), space bookings and appointments;
+    cancelled ones stay for 30 days as STATUS:CANCELLED."""
+    now = now or utcnow()
+    since = _window_start(now)
+    enrolment_where = [Enrolment.user_id == user.id,
+                       sa.or_(Enrolment.status == "confirmed",
+                              sa.and_(Enrolment.status.in_(("cancelled", "declined")),
+                                      Enrolment.updated_at >= now - build.CANCELLED_KEPT))]
+    booking_where = [SpaceBooking.user_id == user.id, SpaceBooking.end_date >= since.date(),
+                     _recent_or(SpaceBooking.status, ("confirmed",), SpaceBooking.updated_at, now)]
+    appointment_where = [Appointment.user_id == user.id, Appointment.ends_at >= since,
+                         _recent_or(Appointment.status, ("confirmed", "completed", "no_show"),
+                                    Appointment.updated_at, now)]
+    enrolled_events = sa.select(Enrolment.event_id).where(*enrolment_where)
+    version = (
+        _one(sa.select(sa.func.count(Enrolment.id), sa.func.max(Enrolment.updated_at)).where(*enrolment_where))
+        + _one(sa.select(sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.max(Event.updated_at))
+               .join(Event, Session.event_id == Event.id).where(Event.id.in_(enrolled_events)))
+        + _one(sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at)).where(*booking_where))
+        + _one(sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at))
+               .where(*appointment_where))
+    )
+
+    def items():
+        result = []
+        enrolments = db.session.scalars(
+            sa.select(Enrolment).where(*enrolment_where).options(
+                selectinload(Enrolment.event).selectinload(Event.sessions).joinedload(Session.venue),
+                selectinload(Enrolment.session).joinedload(Session.venue),
+            )).all()
+        for enrolment in enrolments:
+            sessions = [enrolment.session] if enrolment.session_id else enrolment.event.sessions
+            result.extend(build.enrolment_session_item(s, enrolment) for s in sessions if s.ends_at >= since)
+        bookings = db.session.scalars(sa.select(SpaceBooking).where(*booking_where).options(
+            selectinload(SpaceBooking.listing).joinedload(SpaceListing.venue))).all()
+        result.extend(build.booking_item(b) for b in bookings)
+        appointments = db.session.scalars(sa.select(Appointment).where(*appointment_where).options(
+            joinedload(Appointment.desk).joinedload(HelpDesk.venue),
+            joinedload(Appointment.adviser).joinedload(Adviser.user))).unique().all()
+        result.extend(build.appointment_item(a) for a in appointments)
+        return sorted(result, key=lambda item: (str(item.start), item.uid))
+
+    stamps = version[1], version[3], version[4], version[6], version[8]
+    return Feed(user.name, ("personal", user.id, since.date(), *version), _latest(*stamps), items)
+
+
+# --- organisers and advisers ---------------------------------------------------------
+
+def _enrolment_counts(org_id):
+    """``{(event_id, session_id or None): (confirmed, waitlisted)}`` and the latest change."""
+    rows = db.session.execute(
+        sa.select(Enrolment.event_id, Enrolment.session_id, Enrolment.status, sa.func.count(),
+                  sa.func.max(Enrolment.updated_at))
+        .join(Event, Enrolment.event_id == Event.id)
+        .where(Event.organisation_id == org_id, Enrolment.status.in_(("confirmed", "waitlisted")))
+        .group_by(Enrolment.event_id, Enrolment.session_id, Enrolment.status)).all()
+    counts, latest = {}, {}
+    for event_id, session_id, status, n, changed in rows:
+        confirmed, waiting = counts.get((event_id, session_id), (0, 0))
+        counts[(event_id, session_id)] = (confirmed + n, waiting) if status == "confirmed" else (confirmed, waiting + n)
+        latest[event_id] = _latest(latest.get(event_id), changed)
+    return counts, latest
+
+
+def organiser_feed(user, org, now=None):
+    """Everything of ``org`` that ``user`` works on: organisers get every session (with
+    counts), confirmed space bookings (names, purpose) and every desk appointment; an
+    adviser who does not organise gets their own appointments."""
+    now = now or utcnow()
+    since = _window_start(now)
+    organiser = user.is_organiser_of(org.id)
+    session_where = [Event.organisation_id == org.id, Session.ends_at >= since]
+    booking_where = [SpaceListing.organisation_id == org.id, SpaceBooking.end_date >= since.date(),
+                     _recent_or(SpaceBooking.status, ("confirmed",), SpaceBooking.updated_at, now)]
+    appointment_where = [HelpDesk.organisation_id == org.id, Appointment.ends_at >= since,
+                         _recent_or(Appointment.status, ("confirmed", "completed", "no_show"),
+                                    Appointment.updated_at, now)]
+    if not organiser:
+        appointment_where.append(Appointment.adviser_id.in_(
+            sa.select(Adviser.id).where(Adviser.user_id == user.id)))
+
+    version = _one(
+        sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at))
+        .join(HelpDesk, Appointment.desk_id == HelpDesk.id).where(*appointment_where))
+    if organiser:
+        version += _one(
+            sa.select(sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.max(Event.updated_at))
+            .join(Event, Session.event_id == Event.id).where(*session_where))
+        version += _one(
+            sa.select(sa.func.count(Enrolment.id), sa.func.max(Enrolment.updated_at))
+            .join(Event, Enrolment.event_id == Event.id).where(Event.organisation_id == org.id))
+        version += _one(
+            sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at))
+            .join(SpaceListing, SpaceBooking.listing_id == SpaceListing.id).where(*booking_where))
+
+    def items():
+        result = []
+        if organiser:
+            counts, enrolments_changed = _enrolment_counts(org.id)
+            sessions = db.session.scalars(
+                sa.select(Session).join(Event, Session.event_id == Event.id).where(*session_where)
+                .options(joinedload(Session.event).joinedload(Event.organisation), joinedload(Session.venue))
+            ).all()
+            for s in sessions:
+                key = (s.event_id, None) if s.event.enrolment_mode == "series" else (s.event_id, s.id)
+                confirmed, waiting = counts.get(key, (0, 0))
+                result.append(build.organiser_session_item(s, confirmed, waiting, enrolments_changed.get(s.event_id)))
+            bookings = db.session.scalars(
+                sa.select(SpaceBooking).join(SpaceListing, SpaceBooking.listing_id == SpaceListing.id)
+                .where(*booking_where).options(
+                    selectinload(SpaceBooking.listing).joinedload(SpaceListing.venue),
+                    selectinload(SpaceBooking.listing).joinedload(SpaceListing.organisation),
+                    joinedload(SpaceBooking.user), selectinload(SpaceBooking.team))).all()
+            result.extend(build.organiser_booking_item(b) for b in bookings)
+        appointments = db.session.scalars(
+            sa.select(Appointment).join(HelpDesk, Appointment.desk_id == HelpDesk.id).where(*appointment_where)
+            .options(joinedload(Appointment.desk).joinedload(HelpDesk.venue),
+                     joinedload(Appointment.adviser).joinedload(Adviser.user),
+                     joinedload(Appointment.user))).unique().all()
+        result.extend(build.staff_appointment_item(a) for a in appointments)
+        return sorted(result, key=lambda item: (str(item.start), item.uid))
+
+    name = f"{org.short_name} · {user.name}"
+    return Feed(name, ("organiser", user.id, org.id, organiser, since.date(), *version),
+                _latest(*(v for v in version if isinstance(v, datetime))), items)

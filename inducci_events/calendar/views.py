@@ -1,0 +1,166 @@
+"""Feed routes (public and secret), single-item downloads, and the subscriptions page."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts import services as accounts
+from ..accounts.forms import ConfirmForm
+from ..extensions import db
+from ..helpdesk.models import Appointment, HelpDesk
+from ..organisations.models import Organisation, Programme
+from ..organisations.queries import organisation_by_slug
+from ..spaces.models import SpaceBooking, SpaceListing
+from ..workshops.models import Event, Session
+from . import items as build
+from . import sources
+from .http import calendar_response
+from .ics import build_calendar
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+
+
+def _serve(feed, *, private):
+    return calendar_response(
+        version=feed.version, last_modified=feed.last_modified, private=private,
+        build=lambda: build_calendar(feed.name, feed.items()),
+    )
+
+
+def _download(item, name, filename):
+    return calendar_response(
+        version=(item.uid, item.sequence, item.last_modified, item.status), last_modified=item.last_modified,
+        build=lambda: build_calendar(name, [item]), filename=filename,
+    )
+
+
+def _get_or_404(model, pk):
+    row = db.session.get(model, pk)
+    if row is None:
+        abort(404)
+    return row
+
+
+# --- public feeds (no personal data) ------------------------------------------------
+
+@bp.get("/organisations/<slug>.ics")
+def organisation_feed(slug):
+    return _serve(sources.organisation_feed(organisation_by_slug(slug)), private=False)
+
+
+@bp.get("/programmes/<int:programme_id>.ics")
+def programme_feed(programme_id):
+    return _serve(sources.programme_feed(_get_or_404(Programme, programme_id)), private=False)
+
+
+@bp.get("/events/<int:event_id>.ics")
+def event_feed(event_id):
+    event = _get_or_404(Event, event_id)
+    if event.status == "draft":
+        abort(404)
+    return _serve(sources.event_feed(event), private=False)
+
+
+@bp.get("/spaces/<int:listing_id>.ics")
+def listing_feed(listing_id):
+    listing = _get_or_404(SpaceListing, listing_id)
+    if listing.status == "draft":
+        abort(404)
+    return _serve(sources.listing_feed(listing), private=False)
+
+
+@bp.get("/helpdesks/<int:desk_id>.ics")
+def desk_feed(desk_id):
+    return _serve(sources.desk_feed(_get_or_404(HelpDesk, desk_id)), private=False)
+
+
+# --- secret feeds ------------------------------------------------------------------------
+
+def _feed_owner(token):
+    user = accounts.user_for_calendar_token(token)
+    if user is None:
+        abort(404)  # unknown or regenerated secret: nothing to see, not even that it existed
+    return user
+
+
+@bp.get("/feed/<token>.ics")
+def personal_feed(token):
+    return _serve(sources.personal_feed(_feed_owner(token)), private=True)
+
+
+@bp.get("/feed/<token>/<slug>.ics")
+def organiser_feed(token, slug):
+    user = _feed_owner(token)
+    org = db.session.query(Organisation).filter_by(slug=slug).one_or_none()
+    if org is None or not (user.is_organiser_of(org.id) or user.is_adviser_of(org.id)):
+        abort(404)
+    return _serve(sources.organiser_feed(user, org), private=True)
+
+
+# --- single items ("add to calendar") ----------------------------------------------------
+
+@bp.get("/sessions/<int:session_id>.ics")
+def session_download(session_id):
+    session = _get_or_404(Session, session_id)
+    if session.event.status == "draft" and not (
+            current_user.is_authenticated and current_user.is_organiser_of(session.event.organisation_id)):
+        abort(404)
+    return _download(build.session_item(session), session.event.title, f"session-{session.id}.ics")
+
+
+@bp.get("/space-bookings/<int:booking_id>.ics")
+@login_required
+def booking_download(booking_id):
+    booking = _get_or_404(SpaceBooking, booking_id)
+    if booking.user_id != current_user.id and not current_user.is_organiser_of(booking.listing.organisation_id):
+        abort(404)
+    return _download(build.booking_item(booking), booking.listing.title, f"space-booking-{booking.id}.ics")
+
+
+@bp.get("/appointments/<int:appointment_id>.ics")
+@login_required
+def appointment_download(appointment_id):
+    appointment = _get_or_404(Appointment, appointment_id)
+    staff = (appointment.adviser.user_id == current_user.id
+             or current_user.is_organiser_of(appointment.desk.organisation_id))
+    if appointment.user_id != current_user.id and not staff:
+        abort(404)
+    item = build.staff_appointment_item(appointment) if staff and appointment.user_id != current_user.id \
+        else build.appointment_item(appointment)
+    return _download(item, appointment.desk.name, f"appointment-{appointment.id}.ics")
+
+
+# --- subscriptions -----------------------------------------------------------------------
+
+def feed_urls(user):
+    """The user's secret feed URLs: ``{"feed_url", "webcal_url", "organiser_feeds": [...]}``."""
+    base = current_app.config["BASE_URL"]
+
+    def pair(path):
+        https = base + path
+        return https, "webcal://" + https.split("://", 1)[1]
+
+    personal, personal_webcal = pair(url_for("calendar.personal_feed", token=user.calendar_token))
+    organisations = {m.organisation.id: m.organisation for m in user.memberships}
+    organiser_feeds = []
+    for org in sorted(organisations.values(), key=lambda o: o.name):
+        https, webcal = pair(url_for("calendar.organiser_feed", token=user.calendar_token, slug=org.slug))
+        organiser_feeds.append({"organisation": org.slug, "name": org.name, "feed_url": https,
+                                "webcal_url": webcal})
+    return {"feed_url": personal, "webcal_url": personal_webcal, "organiser_feeds": organiser_feeds}
+
+
+@bp.get("/")
+@login_required
+def subscriptions():
+    return render_template("calendar/subscriptions.html", urls=feed_urls(current_user), form=ConfirmForm())
+
+
+@bp.post("/regenerate")
+@login_required
+def regenerate():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        accounts.regenerate_calendar_token(current_user)
+        flash(_("New calendar addresses are ready. The old ones no longer work: subscribe again with the "
+                "new ones."), "success")
+    return redirect(url_for("calendar.subscriptions"))
