@@ -44,7 +44,16 @@ class FeedItem:
 
 @lru_cache(maxsize=256)
 def _vtimezone(tzid, first_year, last_year):
-    return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31))
+    """A VTIMEZONE serialised by icalendar, for the years the items need."""
+    return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31)).to_ical()
+
+
+@lru_cache(maxsize=100_000)
+def _event_ical(item):
+    """The VEVENT of ``item`` as icalendar serialises it. Items are immutable values that
+    carry their SEQUENCE and LAST-MODIFIED, so a changed item is a new cache key; feeds that
+    clients poll again and again re-serialise only what changed."""
+    return _event(item).to_ical()
 
 
 def _event(item):
@@ -98,12 +107,16 @@ def build_calendar(name, items, *, method="PUBLISH", description="", refresh=tim
         if item.tz and not item.all_day:
             low, high = years.get(item.tz, (item.start.year, item.end.year))
             years[item.tz] = (min(low, item.start.year), max(high, item.end.year))
-    for tzid in sorted(years):
-        low, high = years[tzid]
-        cal.add_component(_vtimezone(tzid, low - 1, high + 1))
-    for item in items:
-        cal.add_component(_event(item))
-    return cal.to_ical()
+    # Every component is serialised by icalendar; the calendar's own lines come first, then
+    # each TZID's VTIMEZONE, then the events, inside BEGIN/END:VCALENDAR.
+    head = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    parts = [head[:-len(end)]]
+    parts.extend(_vtimezone(tzid, years[tzid][0] - 1, years[tzid][1] + 1) for tzid in sorted(years))
+    parts.extend(_event_ical(item) for item in items)
+    parts.append(end)
+    return b"".join(parts)
 
 
 def calendar_name(*parts):

@@ -6,7 +6,7 @@ personal feed and in an organiser's feed are three separate items for calendar c
 """
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from flask_babel import gettext as _
 
 from ..core.timeutil import zone
@@ -17,7 +17,12 @@ CANCELLED_KEPT = timedelta(days=30)
 
 
 def absolute(endpoint, **values):
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    """An absolute link (BASE_URL); remembered for the request, as a feed repeats them."""
+    memo = g.setdefault("_calendar_urls", {})
+    key = (endpoint, tuple(sorted(values.items())))
+    if key not in memo:
+        memo[key] = current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    return memo[key]
 
 
 def _place(venue):

@@ -6,6 +6,7 @@ however many items there are.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Callable
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from ..core.db import utcnow
 from ..core.timeutil import local_to_utc, zone
 from ..extensions import db
 from ..helpdesk.models import Absence, Adviser, Appointment, HelpDesk, OfficeHourRule
+from ..organisations.models import Venue
 from ..spaces.models import SpaceBooking, SpaceListing
 from ..workshops.models import Enrolment, Event, Session
 from . import items as build
@@ -36,6 +38,16 @@ def _one(stmt):
     return tuple(db.session.execute(stmt).one())
 
 
+def _versions(*selects):
+    """Several one-row aggregates in one round trip (a cross join of one-row subqueries)."""
+    subqueries = [select.subquery() for select in selects]
+    joined = subqueries[0]
+    for sub in subqueries[1:]:
+        joined = joined.join(sub, sa.true())
+    return tuple(db.session.execute(
+        sa.select(*[c for sub in subqueries for c in sub.c]).select_from(joined)).one())
+
+
 def _latest(*stamps):
     stamps = [s for s in stamps if s is not None]
     return max(stamps) if stamps else None
@@ -44,6 +56,24 @@ def _latest(*stamps):
 def _window_start(now):
     # Whole days, so the version (and the ETag) does not change every second.
     return datetime.combine((now - HISTORY).date(), datetime.min.time(), tzinfo=now.tzinfo)
+
+
+def load_sessions(*where):
+    """Sessions (joined to their event) matching ``where``, each with ``.event`` and ``.venue``.
+
+    Three queries whatever the number: the sessions as plain rows (building thousands of
+    ORM objects costs more than the whole calendar), their events and their venues.
+    """
+    base = sa.select(Session.__table__).join(Event, Session.event_id == Event.id).where(*where)
+    rows = db.session.execute(base.order_by(Session.starts_at, Session.id)).all()
+    if not rows:
+        return []
+    matching = base.subquery()
+    events = {e.id: e for e in db.session.scalars(
+        sa.select(Event).where(Event.id.in_(sa.select(matching.c.event_id))).options(joinedload(Event.organisation)))}
+    venues = {v.id: v for v in db.session.scalars(
+        sa.select(Venue).where(Venue.id.in_(sa.select(matching.c.venue_id))))}
+    return [SimpleNamespace(**row._asdict(), event=events[row.event_id], venue=venues[row.venue_id]) for row in rows]
 
 
 # --- public --------------------------------------------------------------------------
@@ -57,11 +87,7 @@ def _public_sessions_feed(name, where, now=None):
         .join(Event, Session.event_id == Event.id).where(*conditions))
 
     def items():
-        sessions = db.session.scalars(
-            sa.select(Session).join(Event, Session.event_id == Event.id).where(*conditions)
-            .options(joinedload(Session.event), joinedload(Session.venue)).order_by(Session.starts_at)
-        ).all()
-        return [build.session_item(s) for s in sessions]
+        return [build.session_item(s) for s in load_sessions(*conditions)]
 
     return Feed(name, ("sessions", since.date(), *version), _latest(version[1], version[2]), items)
 
@@ -166,25 +192,24 @@ def personal_feed(user, now=None):
                          _recent_or(Appointment.status, ("confirmed", "completed", "no_show"),
                                     Appointment.updated_at, now)]
     enrolled_events = sa.select(Enrolment.event_id).where(*enrolment_where)
-    version = (
-        _one(sa.select(sa.func.count(Enrolment.id), sa.func.max(Enrolment.updated_at)).where(*enrolment_where))
-        + _one(sa.select(sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.max(Event.updated_at))
-               .join(Event, Session.event_id == Event.id).where(Event.id.in_(enrolled_events)))
-        + _one(sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at)).where(*booking_where))
-        + _one(sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at))
-               .where(*appointment_where))
+    version = _versions(
+        sa.select(sa.func.count(Enrolment.id), sa.func.max(Enrolment.updated_at)).where(*enrolment_where),
+        sa.select(sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.max(Event.updated_at))
+        .join(Event, Session.event_id == Event.id).where(Event.id.in_(enrolled_events)),
+        sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at)).where(*booking_where),
+        sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at)).where(*appointment_where),
     )
 
     def items():
         result = []
-        enrolments = db.session.scalars(
-            sa.select(Enrolment).where(*enrolment_where).options(
-                selectinload(Enrolment.event).selectinload(Event.sessions).joinedload(Session.venue),
-                selectinload(Enrolment.session).joinedload(Session.venue),
-            )).all()
+        enrolments = db.session.scalars(sa.select(Enrolment).where(*enrolment_where)).all()
+        by_event = {}
+        for s in load_sessions(Event.id.in_(enrolled_events), Session.ends_at >= since):
+            by_event.setdefault(s.event_id, []).append(s)
         for enrolment in enrolments:
-            sessions = [enrolment.session] if enrolment.session_id else enrolment.event.sessions
-            result.extend(build.enrolment_session_item(s, enrolment) for s in sessions if s.ends_at >= since)
+            for s in by_event.get(enrolment.event_id, ()):
+                if enrolment.session_id in (None, s.id):
+                    result.append(build.enrolment_session_item(s, enrolment))
         bookings = db.session.scalars(sa.select(SpaceBooking).where(*booking_where).options(
             selectinload(SpaceBooking.listing).joinedload(SpaceListing.venue))).all()
         result.extend(build.booking_item(b) for b in bookings)
@@ -233,29 +258,24 @@ def organiser_feed(user, org, now=None):
         appointment_where.append(Appointment.adviser_id.in_(
             sa.select(Adviser.id).where(Adviser.user_id == user.id)))
 
-    version = _one(
-        sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at))
-        .join(HelpDesk, Appointment.desk_id == HelpDesk.id).where(*appointment_where))
+    selects = [sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at))
+               .join(HelpDesk, Appointment.desk_id == HelpDesk.id).where(*appointment_where)]
     if organiser:
-        version += _one(
+        selects += [
             sa.select(sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.max(Event.updated_at))
-            .join(Event, Session.event_id == Event.id).where(*session_where))
-        version += _one(
+            .join(Event, Session.event_id == Event.id).where(*session_where),
             sa.select(sa.func.count(Enrolment.id), sa.func.max(Enrolment.updated_at))
-            .join(Event, Enrolment.event_id == Event.id).where(Event.organisation_id == org.id))
-        version += _one(
+            .join(Event, Enrolment.event_id == Event.id).where(Event.organisation_id == org.id),
             sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at))
-            .join(SpaceListing, SpaceBooking.listing_id == SpaceListing.id).where(*booking_where))
+            .join(SpaceListing, SpaceBooking.listing_id == SpaceListing.id).where(*booking_where),
+        ]
+    version = _versions(*selects)
 
     def items():
         result = []
         if organiser:
             counts, enrolments_changed = _enrolment_counts(org.id)
-            sessions = db.session.scalars(
-                sa.select(Session).join(Event, Session.event_id == Event.id).where(*session_where)
-                .options(joinedload(Session.event).joinedload(Event.organisation), joinedload(Session.venue))
-            ).all()
-            for s in sessions:
+            for s in load_sessions(*session_where):
                 key = (s.event_id, None) if s.event.enrolment_mode == "series" else (s.event_id, s.id)
                 confirmed, waiting = counts.get(key, (0, 0))
                 result.append(build.organiser_session_item(s, confirmed, waiting, enrolments_changed.get(s.event_id)))
