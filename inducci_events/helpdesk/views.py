@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.auth import require_organiser
 from ..core.db import utcnow
 from ..core.errors import DomainError
 from ..core.http import flash_error, show_error_on_form
@@ -231,9 +230,7 @@ def propose(request_id):
 # --- organisers ----------------------------------------------------------------------
 
 def _managed(slug):
-    org = org_queries.organisation_by_slug(slug)
-    require_organiser(current_user, org.id)
-    return org
+    return org_queries.managed_by(slug, current_user)
 
 
 def _managed_desk(slug, desk_id):

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..core.auth import require_organiser
 from ..core.errors import NotFound
 from ..extensions import db
 from .models import Organisation, Programme, Venue
@@ -21,6 +22,17 @@ def organisation_by_slug(slug):
     org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
     if org is None:
         raise NotFound("organisation_not_found")
+    return org
+
+
+def managed_by(slug, user):
+    """The organisation ``slug``, for one of its organisers (the helper every organiser page uses).
+
+    :raises NotFound: no such organisation.
+    :raises Forbidden: ``user`` does not organise it.
+    """
+    org = organisation_by_slug(slug)
+    require_organiser(user, org.id)
     return org
 
 

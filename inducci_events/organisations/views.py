@@ -3,7 +3,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.auth import require_organiser
 from ..core.errors import DomainError
 from ..core.http import show_error_on_form
 from . import queries, services
@@ -25,9 +24,7 @@ def detail(slug):
 
 
 def _managed(slug):
-    org = queries.organisation_by_slug(slug)
-    require_organiser(current_user, org.id)
-    return org
+    return queries.managed_by(slug, current_user)
 
 
 @bp.route("/manage/<slug>/")

@@ -132,9 +132,7 @@ def cancel(booking_id):
 # --- organisers ---------------------------------------------------------------------
 
 def _managed(slug):
-    org = org_queries.organisation_by_slug(slug)
-    require_organiser(current_user, org.id)
-    return org
+    return org_queries.managed_by(slug, current_user)
 
 
 @bp.route("/manage/<slug>/spaces/")

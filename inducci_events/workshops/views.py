@@ -6,7 +6,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.auth import require_organiser
 from ..core.errors import DomainError
 from ..core.http import flash_error, show_error_on_form
 from ..core.timeutil import local_to_utc, utc_to_local
@@ -132,9 +131,7 @@ def _same_site(url):
 
 
 def _managed(slug):
-    org = org_queries.organisation_by_slug(slug)
-    require_organiser(current_user, org.id)
-    return org
+    return org_queries.managed_by(slug, current_user)
 
 
 def _event_zone(org, event=None):

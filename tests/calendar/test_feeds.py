@@ -10,7 +10,6 @@ from inducci_events.accounts.models import User
 from inducci_events.core.timeutil import local_to_utc
 from inducci_events.extensions import db
 from inducci_events.workshops import services as workshops
-from inducci_events.workshops.models import Enrolment
 from tests.conftest import PASSWORD
 
 
