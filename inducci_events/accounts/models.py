@@ -34,7 +34,7 @@ class User(UserMixin, db.Model):
     calendar_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_calendar_token)
 
     memberships: Mapped[list["Membership"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     def __repr__(self):

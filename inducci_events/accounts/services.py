@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.auth import token_loader
@@ -133,7 +134,8 @@ def issue_token(user, name="API"):
 @token_loader
 def user_for_token(plain):
     """The user of an active token, or ``None`` (unknown, expired or revoked)."""
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(plain)))
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(plain))
+                              .options(joinedload(ApiToken.user)))
     if token is None or not token.is_active(utcnow()):
         return None
     return token.user
