@@ -18,11 +18,76 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..calendar.ics import build_calendar
 from ..calendar.items import absolute, appointment_item, booking_item, enrolment_session_item
 from ..extensions import db
 from .services import queue_message
+
+
+#: kind -> (subject, first sentence). Lazy: they are translated when the message is
+#: rendered, in the recipient's language, then filled with ``words`` (title, person, adviser).
+TEXTS = {
+    "enrolment_confirmed": (
+        _l("Your place is confirmed: %(title)s"),
+        _l("your place in %(title)s is confirmed. The calendar invitation is attached.")),
+    "enrolment_waitlisted": (
+        _l("You are on the waitlist: %(title)s"),
+        _l("all seats of %(title)s are taken, so you are on the waitlist. We will write to you as soon as a "
+           "seat becomes free for you.")),
+    "enrolment_promoted": (
+        _l("A seat became free for you: %(title)s"),
+        _l("good news: a seat became free and you have moved up from the waitlist. Your place in %(title)s "
+           "is confirmed.")),
+    "enrolment_declined": (
+        _l("Your enrolment was declined: %(title)s"),
+        _l("the organiser has declined your enrolment in %(title)s.")),
+    "enrolment_cancelled": (
+        _l("Your enrolment was cancelled: %(title)s"),
+        _l("the organiser has cancelled your enrolment in %(title)s.")),
+    "event_cancelled": (
+        _l("Cancelled: %(title)s"),
+        _l("we are sorry: %(title)s has been cancelled, and with it your enrolment.")),
+    "space_request_received": (
+        _l("We have received your request: %(title)s"),
+        _l("your request to use %(title)s has reached the organiser. We will write to you as soon as they "
+           "decide.")),
+    "space_booking_confirmed": (
+        _l("Your space booking is confirmed: %(title)s"),
+        _l("your booking of %(title)s is confirmed. The calendar entry is attached.")),
+    "space_request_declined": (
+        _l("Your space request was declined: %(title)s"),
+        _l("the organiser has declined your request to use %(title)s.")),
+    "space_booking_cancelled": (
+        _l("Space booking cancelled: %(title)s"),
+        _l("your booking of %(title)s has been cancelled.")),
+    "appointment_booked": (
+        _l("Appointment booked: %(title)s"),
+        _l("your appointment with %(adviser)s is booked.")),
+    "appointment_cancelled": (
+        _l("Appointment cancelled: %(title)s"),
+        _l("your appointment with %(adviser)s has been cancelled.")),
+    "mentoring_proposed": (
+        _l("A time is proposed for your mentoring visit: %(title)s"),
+        _l("%(adviser)s proposes a time for the mentoring visit you asked for. Accept it on your help-desk "
+           "page.")),
+    "reminder_session": (
+        _l("Reminder: %(title)s starts within 24 hours"),
+        _l("a reminder: %(title)s starts within the next 24 hours.")),
+    "reminder_booking": (
+        _l("Reminder: your pop-up at %(title)s starts tomorrow"),
+        _l("a reminder: your pop-up at %(title)s starts tomorrow.")),
+    "reminder_appointment": (
+        _l("Reminder: %(title)s starts within 24 hours"),
+        _l("a reminder: your appointment with %(adviser)s is within the next 24 hours.")),
+    "organiser_space_request": (
+        _l("New space request: %(title)s"),
+        _l("%(person)s asks to use %(title)s. The request waits for your decision.")),
+    "organiser_enrolment_pending": (
+        _l("Enrolment waiting for your approval: %(title)s"),
+        _l("%(person)s wants to join %(title)s and waits for your approval.")),
+}
 
 
 def enabled():
@@ -57,9 +122,12 @@ def _ics(locale, build_items, method):
 def _queue(kind, user, context, *, items=None, method="REQUEST", dedupe_key=None, check_dedupe=True):
     locale = user.locale or "en"
     ics = _ics(locale, items, method) if items is not None else None
+    subject, intro = TEXTS[kind]
+    words = {key: context.get(key, "") for key in ("title", "person", "adviser")}
     return queue_message(
         kind=kind, template="notification", recipient_email=user.email, recipient_name=user.name,
-        locale=locale, user_id=user.id, context=dict(context, kind=kind, name=user.name), ics=ics,
+        locale=locale, user_id=user.id, ics=ics,
+        context=dict(context, kind=kind, name=user.name, subject=subject, intro=intro, words=words),
         ics_method=method if ics else None, dedupe_key=dedupe_key, check_dedupe=check_dedupe,
     )
 
