@@ -58,6 +58,8 @@ class Config:
     # Demo mode (no SMTP server): deliver right after each commit, so no worker is needed.
     MAIL_DELIVER_AFTER_COMMIT = _env_bool("MAIL_DELIVER_AFTER_COMMIT", not os.environ.get("MAIL_SERVER"))
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+    # Booking notifications (confirmations, decisions, reminders); off only for benchmarks.
+    NOTIFICATIONS_ENABLED = _env_bool("NOTIFICATIONS_ENABLED", True)
 
     # Flask-Limiter: memory:// is per process; use redis://127.0.0.1:6379 with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -8,7 +8,12 @@ checks that no event is over capacity and nobody waits while a seat is free.
 
 Run by hand from the project root (never in the test suite)::
 
-    .venv/bin/python bench/workshops_enrol.py [--seconds 20] [--clients 16]
+    .venv/bin/python bench/workshops_enrol.py [--seconds 20] [--clients 16] [--notifications on|off]
+
+``--notifications on`` (the default) queues the confirmation or waitlist e-mail with its
+``.ics`` in each enrolment's transaction; ``off`` sets ``NOTIFICATIONS_ENABLED=0``. Both
+leave delivery to a worker (``MAIL_DELIVER_AFTER_COMMIT=0``): the outbox keeps the slow part
+out of the booking.
 
 ``BENCH_DATABASE_URL`` overrides ``postgresql+psycopg://postgres@127.0.0.1/inducci_bench_events``.
 """
@@ -169,11 +174,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--notifications", choices=("on", "off"), default="on")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 120)  # bounded, whatever is asked
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     env = dict(os.environ, DATABASE_URL=url, APP_ENV="production", SECRET_KEY=secrets.token_urlsafe(32),
-               RATELIMIT_ENABLED="0", SESSION_COOKIE_SECURE="0", BASE_URL=f"http://{HOST}:{PORT}")
+               RATELIMIT_ENABLED="0", SESSION_COOKIE_SECURE="0", BASE_URL=f"http://{HOST}:{PORT}",
+               NOTIFICATIONS_ENABLED="1" if args.notifications == "on" else "0", MAIL_DELIVER_AFTER_COMMIT="0")
 
     print(f"command: {' '.join([sys.executable, *sys.argv])}")
     recreate_database(url)
@@ -195,6 +202,11 @@ def main():
     confirmed = sum(r[2] for r in rows)
     waitlisted = sum(r[3] for r in rows)
     print(f"database: {confirmed} confirmed, {waitlisted} waitlisted over {len(rows)} events")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        queued = conn.execute(sa.text("SELECT count(*) FROM outbox WHERE kind LIKE 'enrolment_%'")).scalar()
+    engine.dispose()
+    print(f"notifications {args.notifications}: {queued} enrolment e-mails queued in the outbox")
     if over or waiting_with_seat or twice:
         print(f"FAILED: over capacity {over}, waiting while a seat is free {waiting_with_seat}, twice {twice}")
         return 1

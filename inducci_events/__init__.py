@@ -94,6 +94,7 @@ def _configure_blueprints(app):
     from .calendar.views import bp as calendar_bp
     from .api import bp as api_bp
     from .helpdesk.views import bp as helpdesk_bp
+    from .mail.views import bp as mail_bp
     from .organisations.views import bp as organisations_bp
     from .spaces.views import bp as spaces_bp
     from .workshops.views import bp as workshops_bp
@@ -104,6 +105,7 @@ def _configure_blueprints(app):
     app.register_blueprint(spaces_bp)
     app.register_blueprint(helpdesk_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(mail_bp)
     # The API authenticates with bearer tokens only (never the session cookie), so CSRF
     # tokens do not apply to it.
     csrf.exempt(api_bp)

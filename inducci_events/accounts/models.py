@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     calendar_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_calendar_token)
+    #: Reminder e-mails 24 hours ahead (confirmations and decisions are always sent).
+    mail_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

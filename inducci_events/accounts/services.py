@@ -112,6 +112,14 @@ def update_profile(user, *, name, locale, new_password=None, current_password=No
     return user
 
 
+def set_mail_reminders(user, enabled):
+    """Turn the 24-hours-ahead reminder e-mails on or off (confirmations always go out)."""
+    with unit_of_work() as session:
+        user = session.get(User, user.id)
+        user.mail_reminders = bool(enabled)
+    return user
+
+
 def _hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -4,8 +4,7 @@ Bookings lock the person, then the adviser profile (``lock_parent``), in that or
 everywhere, so two bookings never deadlock: the adviser lock makes "is the adviser free,
 is a seat left?" and the insert one step at every desk; the person lock keeps the
 per-person limit exact. The partial unique indexes on appointments back both up.
-Notifications are not sent here yet; a later outbox can queue them inside these units of
-work (``core.db.after_commit``).
+Notifications are queued in the outbox inside these same units of work (``mail.notify``).
 """
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from ..core.timeutil import is_valid_timezone, zone
+from ..mail import notify
 from ..organisations.models import Organisation, Venue
 from .models import Absence, Adviser, Appointment, HelpDesk, MentoringRequest, OfficeHourRule
 from .slots import rule_slots
@@ -359,6 +359,7 @@ def book(user, desk_id, adviser_id, starts_at, *, topic, message="", now=None):
                 message=(message or "").strip(), status="confirmed")
             session.add(appointment)
             session.flush()
+            notify.appointment(appointment, "appointment_booked")
     except IntegrityError:
         # The database refused a second active appointment for this adviser, start and seat.
         raise SlotTaken() from None
@@ -394,6 +395,7 @@ def cancel(actor, appointment_id, *, now=None):
                 raise CancellationClosed(appointment.desk.cancel_until_hours)
         appointment.status = "cancelled"
         appointment.cancelled_at = now
+        notify.appointment(appointment, "appointment_cancelled")
     return appointment
 
 
@@ -478,6 +480,7 @@ def propose_mentoring(actor, request_id, starts_at, minutes=60, *, now=None):
         request.proposed_adviser_id = adviser.id
         request.proposed_starts_at = starts_at
         request.proposed_ends_at = ends_at
+        notify.mentoring_proposed(request)
     return request
 
 
@@ -515,6 +518,7 @@ def accept_mentoring(user, request_id, *, now=None):
             session.flush()
             request.status = "accepted"
             request.appointment_id = appointment.id
+            notify.appointment(appointment, "appointment_booked")
     except IntegrityError:
         raise AdviserBusy() from None
     return appointment

@@ -1,10 +1,11 @@
-"""``flask mail send [--loop]``: deliver the outbox."""
+"""``flask mail send [--loop]``: deliver the outbox; ``flask mail remind``: queue reminders."""
 import time
 
 import click
 from flask.cli import AppGroup
 
 from ..extensions import db
+from .reminders import queue_reminders
 from .services import deliver_pending
 
 mail_cli = AppGroup("mail", help="Deliver queued e-mail.")
@@ -24,3 +25,14 @@ def send(loop, interval, batch):
         if not loop:
             return
         time.sleep(interval)
+
+
+@mail_cli.command("remind")
+def remind():
+    """Queue the reminders for what starts within 24 hours (safe to run again: none twice).
+
+    Run it from cron every few minutes; ``flask mail send`` (or demo mode) delivers them.
+    """
+    queued = queue_reminders()
+    db.session.remove()
+    click.echo(f"queued {queued} reminder(s)")

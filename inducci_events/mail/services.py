@@ -19,16 +19,18 @@ STALE_CLAIM = timedelta(minutes=10)
 
 
 def queue_message(*, kind, template, recipient_email, recipient_name="", locale="en", user_id=None,
-                  context=None, ics=None, ics_method=None, dedupe_key=None):
+                  context=None, ics=None, ics_method=None, dedupe_key=None, check_dedupe=True):
     """Render ``templates/mail/<template>.{subject,txt,html}`` in ``locale`` and add it to the outbox.
 
     Must run inside the unit of work of the change that causes the message. With a
-    ``dedupe_key`` that is already queued, nothing is added (returns ``None``).
+    ``dedupe_key`` that is already queued, nothing is added (returns ``None``); a caller
+    that has checked its keys in bulk passes ``check_dedupe=False`` (the unique index
+    still refuses a duplicate).
     """
     if not in_unit_of_work():
         raise RuntimeError("queue_message() must run inside the unit of work of the change it reports")
     session = db.session()
-    if dedupe_key is not None:
+    if dedupe_key is not None and check_dedupe:
         exists = session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
         if exists is not None:
             return None

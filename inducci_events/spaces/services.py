@@ -24,6 +24,7 @@ from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
+from ..mail import notify
 from ..organisations.models import Programme, Venue
 from . import queries
 from .models import (
@@ -181,8 +182,11 @@ def create_booking(actor, listing_id, *, start_date, end_date, units=1, purpose=
             session.flush()
         except IntegrityError as exc:  # the partial unique index: a double submission
             raise AlreadyBooked() from exc
-        # A notification to the organiser (or the creative) would be queued here, in this
-        # same unit of work, once the outbox exists.
+        if booking.status == "confirmed":
+            notify.booking(booking, "space_booking_confirmed")
+        else:
+            notify.booking(booking, "space_request_received")
+            notify.booking_requested(booking)
     return booking
 
 
@@ -228,6 +232,7 @@ def approve_booking(actor, booking_id, *, now=None):
             raise _no_capacity(full)
         booking.status = "confirmed"
         booking.decided_at, booking.decided_by_id = now, actor.id
+        notify.booking(booking, "space_booking_confirmed")
     return booking
 
 
@@ -248,6 +253,7 @@ def decline_booking(actor, booking_id, reason, *, now=None):
         booking.status = "declined"
         booking.decline_reason = reason[:1000]
         booking.decided_at, booking.decided_by_id = now, actor.id
+        notify.booking(booking, "space_request_declined")
     return booking
 
 
@@ -274,6 +280,7 @@ def cancel_booking(actor, booking_id, *, now=None):
             raise NotCancellable()
         booking.status = "cancelled"
         booking.cancelled_by = "creative" if booking.user_id == actor.id else "organiser"
+        notify.booking(booking, "space_booking_cancelled")
     return booking
 
 

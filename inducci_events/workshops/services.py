@@ -20,6 +20,7 @@ from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
+from ..mail import notify
 from ..organisations.models import Programme, Venue
 from .models import (ACTIVE_STATUSES, ENROLMENT_MODES, EVENT_STATUSES, QUESTION_KINDS, Attendance, Enrolment,
                      Event, Question, Session)
@@ -259,10 +260,13 @@ def enrol(user, event_id, *, session_id=None, answers=None, now=None):
             if mine:
                 raise AlreadyEnrolled()
             enrolment = Enrolment(event_id=event.id, session_id=session_id, user_id=user_id, answers=cleaned)
+            promoted = []
             if event.requires_approval:
                 enrolment.status = "pending"
             else:
-                if confirmed < event.capacity and _promote(session, event, scope):
+                if confirmed < event.capacity:
+                    promoted = _promote(session, event, scope)
+                if promoted:
                     # Repair a waitlist left behind a free seat before taking a place.
                     confirmed = _count(session, scope, "confirmed")
                 if confirmed < event.capacity:
@@ -273,6 +277,11 @@ def enrol(user, event_id, *, session_id=None, answers=None, now=None):
                 else:
                     raise EventFull()
             session.add(enrolment)
+            notify.enrolments(promoted, "enrolment_promoted")
+            if enrolment.status == "pending":
+                notify.enrolment_pending(enrolment)
+            else:
+                notify.enrolment(enrolment, f"enrolment_{enrolment.status}")
     except IntegrityError:
         # The partial unique index refused a second active enrolment.
         raise AlreadyEnrolled() from None
@@ -300,9 +309,12 @@ def cancel_enrolment(actor, enrolment_id, *, now=None):
             raise CancellationClosed()
         was_confirmed = enrolment.status == "confirmed"
         enrolment.status = "cancelled"
+        if enrolment.user_id != actor.id:
+            notify.enrolment(enrolment, "enrolment_cancelled")  # the organiser cancelled it
         if was_confirmed:
             session.flush()
-            _promote(session, event, _scope(event.id, enrolment.session_id))
+            notify.enrolments(_promote(session, event, _scope(event.id, enrolment.session_id)),
+                              "enrolment_promoted")
     return enrolment
 
 
@@ -329,6 +341,7 @@ def approve_enrolment(actor, enrolment_id):
             enrolment.status = "waitlisted"
         else:
             raise EventFull()
+        notify.enrolment(enrolment, f"enrolment_{enrolment.status}")
     return enrolment
 
 
@@ -345,6 +358,7 @@ def decline_enrolment(actor, enrolment_id):
             raise Conflict("enrolment_not_declinable",
                            _("Only pending or waitlisted enrolments can be declined; cancel a confirmed one."))
         enrolment.status = "declined"
+        notify.enrolment(enrolment, "enrolment_declined")
     return enrolment
 
 
@@ -465,9 +479,11 @@ def update_event(actor, event_id, **changes):
             setattr(event, name, value)
         scopes = _scopes_locked(session, event)
         if event.status == "cancelled":
-            for enrolment in session.scalars(sa.select(Enrolment).where(
-                    Enrolment.event_id == event.id, Enrolment.status.in_(ACTIVE_STATUSES))):
+            cancelled = session.scalars(sa.select(Enrolment).where(
+                Enrolment.event_id == event.id, Enrolment.status.in_(ACTIVE_STATUSES))).all()
+            for enrolment in cancelled:
                 enrolment.status = "cancelled"
+            notify.enrolments(cancelled, "event_cancelled")
             return event
         session.flush()
         for scope in scopes:
@@ -475,7 +491,7 @@ def update_event(actor, event_id, **changes):
                 raise ValidationFailed("capacity_below_confirmed", _(
                     "More people are confirmed than the new capacity allows; cancel enrolments first."),
                     fields={"capacity": [_("Lower than the seats already confirmed.")]})
-            _promote(session, event, scope)
+            notify.enrolments(_promote(session, event, scope), "enrolment_promoted")
     return event
 
 
