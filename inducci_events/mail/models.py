@@ -14,6 +14,7 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox"
     __table_args__ = (
         sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"),
+        sa.CheckConstraint("body_text IS NOT NULL OR payload IS NOT NULL", name="composed_or_deferred"),
         sa.Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 
@@ -22,12 +23,15 @@ class OutboxMessage(db.Model):
     #: Makes re-running a producer (reminders) harmless: the same key is queued once.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    recipient_email: Mapped[str] = mapped_column(sa.String(254))
+    #: For a deferred message (see ``services.defer_message``): the ids it is about. The
+    #: fields below stay empty until the worker composes it, just before sending.
+    payload: Mapped[dict | None] = mapped_column(sa.JSON)
+    recipient_email: Mapped[str | None] = mapped_column(sa.String(254))
     recipient_name: Mapped[str] = mapped_column(sa.String(120), default="")
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
-    subject: Mapped[str] = mapped_column(sa.String(300))
-    body_text: Mapped[str] = mapped_column(sa.Text)
-    body_html: Mapped[str] = mapped_column(sa.Text)
+    subject: Mapped[str | None] = mapped_column(sa.String(300))
+    body_text: Mapped[str | None] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
     ics: Mapped[str | None] = mapped_column(sa.Text)
     ics_method: Mapped[str | None] = mapped_column(sa.String(10))
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")

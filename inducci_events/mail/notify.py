@@ -1,15 +1,17 @@
 """What happened, told by e-mail: one function per kind of change, called by the services.
 
 Every function here runs INSIDE the unit of work of the change it reports (the services
-call it right after the change, under the same locks), and only queues rows in the outbox
-(:func:`.services.queue_message`): a rolled-back change sends nothing. Each message is
-rendered in the recipient's language from ``templates/mail/notification.*`` and carries the
-item's ``.ics`` (built with the calendar feature's item builders, so UID and SEQUENCE are
-those of the personal feeds): ``METHOD:REQUEST`` for new and changed items,
-``METHOD:CANCEL`` for cancellations.
+call it right after the change, under the same locks) and only adds a small row to the
+outbox (:func:`.services.defer_message`: the kind, the recipient, the ids): a rolled-back
+change sends nothing, and the booking does not pay for rendering. The worker composes each
+message just before sending it (the ``_compose_*`` functions below), in the recipient's
+language from ``templates/mail/notification.*``, with the item's ``.ics`` (built with the
+calendar feature's item builders, so UID and SEQUENCE are those of the personal feeds):
+``METHOD:REQUEST`` for new and changed items, ``METHOD:CANCEL`` for cancellations.
 
 ``NOTIFICATIONS_ENABLED = False`` turns every function into a no-op (benchmarks).
 """
+import dataclasses
 import functools
 from contextlib import nullcontext
 from datetime import timedelta
@@ -23,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from ..calendar.ics import build_calendar
 from ..calendar.items import absolute, appointment_item, booking_item, enrolment_session_item
 from ..extensions import db
-from .services import queue_message
+from .services import COMPOSERS, ItemGone, defer_message, queue_message, render
 
 
 #: kind -> (subject, first sentence). Lazy: they are translated when the message is
@@ -119,17 +121,66 @@ def _ics(locale, build_items, method):
         return build_calendar(_("InduCCI events"), items, method=method).decode("utf-8")
 
 
-def _queue(kind, user, context, *, items=None, method="REQUEST", dedupe_key=None, check_dedupe=True):
-    locale = user.locale or "en"
-    ics = _ics(locale, items, method) if items is not None else None
+def _notification_context(kind, user, context):
     subject, intro = TEXTS[kind]
     words = {key: context.get(key, "") for key in ("title", "person", "adviser")}
+    return dict(context, kind=kind, name=user.name, subject=subject, intro=intro, words=words)
+
+
+def _queue(kind, user, context, *, items=None, method="REQUEST", dedupe_key=None, check_dedupe=True):
+    """Render and queue now (reminders: a batch job, not a booking)."""
+    locale = user.locale or "en"
+    ics = _ics(locale, items, method) if items is not None else None
     return queue_message(
         kind=kind, template="notification", recipient_email=user.email, recipient_name=user.name,
-        locale=locale, user_id=user.id, ics=ics,
-        context=dict(context, kind=kind, name=user.name, subject=subject, intro=intro, words=words),
+        locale=locale, user_id=user.id, ics=ics, context=_notification_context(kind, user, context),
         ics_method=method if ics else None, dedupe_key=dedupe_key, check_dedupe=check_dedupe,
     )
+
+
+def _fields(kind, user, context, *, items=None, method="REQUEST"):
+    """The composed message (for a deferred row): recipient, texts, attachment."""
+    locale = user.locale or "en"
+    ics = _ics(locale, items, method) if items is not None else None
+    subject, text, html = render("notification", locale, _notification_context(kind, user, context), user.name)
+    return dict(recipient_email=user.email, recipient_name=user.name, locale=locale, subject=subject,
+                body_text=text, body_html=html, ics=ics, ics_method=method if ics else None)
+
+
+def _composer(*kinds):
+    """Register ``compose(kind, user, payload)`` for ``kinds`` (run by the worker, with links)."""
+    def register(function):
+        @functools.wraps(function)
+        def wrapper(kind, user, payload):
+            with _url_context():
+                return function(kind, user, payload)
+        for kind in kinds:
+            COMPOSERS[kind] = wrapper
+        return function
+    return register
+
+
+def _snapshot(row, **extra):
+    """What a deferred message needs to know of ``row`` as of now: its id, and its SEQUENCE
+    once this change is counted (a flush runs the Versioned bump), so the attachment carries
+    the revision the message is about even if the item changes again before it is sent."""
+    db.session.flush()
+    return dict(extra, id=row.id, sequence=row.sequence)
+
+
+def _as_sent(item, payload, method):
+    """The feed item as it was when the message was queued: that SEQUENCE, and the status the
+    message announces (a REQUEST confirms, a CANCEL cancels)."""
+    status = "CANCELLED" if method == "CANCEL" else ("TENTATIVE" if item.status == "TENTATIVE" else "CONFIRMED")
+    extra = item.sequence - payload.get("row_sequence", item.sequence)
+    return dataclasses.replace(item, sequence=payload["sequence"] + extra, status=status)
+
+
+def _load(model, pk):
+    row = db.session.get(model, pk)
+    if row is None:
+        raise ItemGone(f"{model.__name__} {pk} no longer exists")
+    return row
 
 
 def organisers_of(organisation_id):
@@ -164,14 +215,7 @@ def _session_times(sessions):
 def enrolment(enrolment, kind):
     """``enrolment_confirmed``, ``_waitlisted``, ``_promoted``, ``_declined``, ``_cancelled``
     (by the organiser) or ``event_cancelled`` for the participant of ``enrolment``."""
-    db.session.flush()  # the new SEQUENCE goes into the attachment
-    sessions = _enrolment_sessions(enrolment)
-    context = dict(title=enrolment.event.title, times=_session_times(sessions), link=absolute("workshops.mine"))
-    if kind in _ENROLMENT_NO_ICS:
-        return _queue(kind, enrolment.user, context)
-    method = "CANCEL" if kind in _ENROLMENT_CANCELS else "REQUEST"
-    return _queue(kind, enrolment.user, context, method=method,
-                  items=lambda: [enrolment_session_item(s, enrolment) for s in sessions])
+    defer_message(kind=kind, user_id=enrolment.user_id, payload=_snapshot(enrolment))
 
 
 def enrolments(items, kind):
@@ -179,15 +223,42 @@ def enrolments(items, kind):
         enrolment(item, kind)
 
 
+@_composer("enrolment_confirmed", "enrolment_waitlisted", "enrolment_promoted", "enrolment_declined",
+           "enrolment_cancelled", "event_cancelled")
+def _compose_enrolment(kind, user, payload):
+    from ..workshops.models import Enrolment
+
+    enrolment = _load(Enrolment, payload["id"])
+    sessions = _enrolment_sessions(enrolment)
+    context = dict(title=enrolment.event.title, times=_session_times(sessions), link=absolute("workshops.mine"))
+    if kind in _ENROLMENT_NO_ICS:
+        return _fields(kind, user, context)
+    method = "CANCEL" if kind in _ENROLMENT_CANCELS else "REQUEST"
+    # The item's SEQUENCE adds the session's and the event's to the enrolment's own.
+    snapshot = dict(payload, row_sequence=enrolment.sequence)
+    return _fields(kind, user, context, method=method, items=lambda: [
+        _as_sent(enrolment_session_item(s, enrolment), snapshot, method) for s in sessions])
+
+
 @_notification
 def enrolment_pending(enrolment):
     """To the event's organisers: a person waits for their approval."""
-    db.session.flush()
+    from ..workshops.models import Event
+
+    payload = _snapshot(enrolment)
+    for organiser in organisers_of(db.session.get(Event, enrolment.event_id).organisation_id):
+        defer_message(kind="organiser_enrolment_pending", user_id=organiser.id, payload=payload)
+
+
+@_composer("organiser_enrolment_pending")
+def _compose_enrolment_pending(kind, organiser, payload):
+    from ..workshops.models import Enrolment
+
+    enrolment = _load(Enrolment, payload["id"])
     event = enrolment.event
     context = dict(title=event.title, person=enrolment.user.name, times=_session_times(_enrolment_sessions(enrolment)),
                    link=absolute("workshops.manage_event", slug=event.organisation.slug, event_id=event.id))
-    for organiser in organisers_of(event.organisation_id):
-        _queue("organiser_enrolment_pending", organiser, context)
+    return _fields(kind, organiser, context)
 
 
 # --- pop-up spaces --------------------------------------------------------------------------
@@ -203,23 +274,40 @@ def _booking_context(booking):
 def booking(booking, kind):
     """``space_request_received``, ``space_booking_confirmed``, ``space_request_declined`` or
     ``space_booking_cancelled`` for the creative who asked."""
-    db.session.flush()
+    defer_message(kind=kind, user_id=booking.user_id, payload=_snapshot(booking))
+
+
+@_composer("space_request_received", "space_booking_confirmed", "space_request_declined", "space_booking_cancelled")
+def _compose_booking(kind, user, payload):
+    from ..spaces.models import SpaceBooking
+
+    booking = _load(SpaceBooking, payload["id"])
     context = _booking_context(booking)
     if kind in ("space_request_received", "space_request_declined"):
-        return _queue(kind, booking.user, context)  # nothing in the calendar (yet, or any more)
+        return _fields(kind, user, context)  # nothing in the calendar (yet, or any more)
     method = "CANCEL" if kind == "space_booking_cancelled" else "REQUEST"
-    return _queue(kind, booking.user, context, method=method, items=lambda: [booking_item(booking)])
+    return _fields(kind, user, context, method=method, items=lambda: [_as_sent(booking_item(booking), payload, method)])
 
 
 @_notification
 def booking_requested(booking):
     """To the listing's organisers: a new request waits for their decision."""
-    db.session.flush()
+    from ..spaces.models import SpaceListing
+
+    payload = _snapshot(booking)
+    for organiser in organisers_of(db.session.get(SpaceListing, booking.listing_id).organisation_id):
+        defer_message(kind="organiser_space_request", user_id=organiser.id, payload=payload)
+
+
+@_composer("organiser_space_request")
+def _compose_booking_requested(kind, organiser, payload):
+    from ..spaces.models import SpaceBooking
+
+    booking = _load(SpaceBooking, payload["id"])
     listing = booking.listing
     context = dict(_booking_context(booking), person=booking.user.name,
                    link=absolute("spaces.bookings", slug=listing.organisation.slug))
-    for organiser in organisers_of(listing.organisation_id):
-        _queue("organiser_space_request", organiser, context)
+    return _fields(kind, organiser, context)
 
 
 # --- help desks -----------------------------------------------------------------------------
@@ -240,19 +328,33 @@ def _appointment_context(appointment):
 @_notification
 def appointment(appointment, kind):
     """``appointment_booked`` or ``appointment_cancelled`` for the person who booked."""
-    db.session.flush()
+    defer_message(kind=kind, user_id=appointment.user_id, payload=_snapshot(appointment))
+
+
+@_composer("appointment_booked", "appointment_cancelled")
+def _compose_appointment(kind, user, payload):
+    from ..helpdesk.models import Appointment
+
+    appointment = _load(Appointment, payload["id"])
     method = "CANCEL" if kind == "appointment_cancelled" else "REQUEST"
-    return _queue(kind, appointment.user, _appointment_context(appointment), method=method,
-                  items=lambda: [appointment_item(appointment)])
+    return _fields(kind, user, _appointment_context(appointment), method=method,
+                   items=lambda: [_as_sent(appointment_item(appointment), payload, method)])
 
 
 @_notification
 def mentoring_proposed(request):
     """The adviser proposed a time for a mentoring visit: the person can accept it."""
     db.session.flush()
-    db.session.expire(request, ["proposed_adviser"])  # set by id just now
+    defer_message(kind="mentoring_proposed", user_id=request.user_id, payload={"id": request.id})
+
+
+@_composer("mentoring_proposed")
+def _compose_mentoring_proposed(kind, user, payload):
+    from ..helpdesk.models import MentoringRequest
+
+    request = _load(MentoringRequest, payload["id"])
     desk = request.desk
     context = dict(title=f"{desk.name}: {request.topic}", adviser=request.proposed_adviser.user.name,
                    times=[dict(starts_at=request.proposed_starts_at, ends_at=request.proposed_ends_at,
                                tz=desk.timezone, place=request.address)], link=absolute("helpdesk.mine"))
-    return _queue("mentoring_proposed", request.user, context)
+    return _fields(kind, user, context)

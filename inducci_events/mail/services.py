@@ -18,6 +18,23 @@ BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), ti
 STALE_CLAIM = timedelta(minutes=10)
 
 
+def render(template, locale, context, recipient_name=""):
+    """``(subject, text, html)`` of ``templates/mail/<template>.*`` in ``locale``."""
+    context = dict(context, recipient_name=recipient_name, base_url=current_app.config["BASE_URL"])
+    with force_locale(locale):
+        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", **context)
+    return subject[:300], text, html
+
+
+def _add(session, message):
+    session.add(message)
+    if current_app.config.get("MAIL_DELIVER_AFTER_COMMIT"):
+        after_commit(_deliver_quietly)
+    return message
+
+
 def queue_message(*, kind, template, recipient_email, recipient_name="", locale="en", user_id=None,
                   context=None, ics=None, ics_method=None, dedupe_key=None, check_dedupe=True):
     """Render ``templates/mail/<template>.{subject,txt,html}`` in ``locale`` and add it to the outbox.
@@ -34,19 +51,50 @@ def queue_message(*, kind, template, recipient_email, recipient_name="", locale=
         exists = session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
         if exists is not None:
             return None
-    context = dict(context or {}, recipient_name=recipient_name, base_url=current_app.config["BASE_URL"])
-    with force_locale(locale):
-        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
-        text = render_template(f"mail/{template}.txt", **context)
-        html = render_template(f"mail/{template}.html", **context)
-    message = OutboxMessage(
+    subject, text, html = render(template, locale, context or {}, recipient_name)
+    return _add(session, OutboxMessage(
         kind=kind, dedupe_key=dedupe_key, user_id=user_id, recipient_email=recipient_email,
-        recipient_name=recipient_name, locale=locale, subject=subject[:300], body_text=text, body_html=html,
+        recipient_name=recipient_name, locale=locale, subject=subject, body_text=text, body_html=html,
         ics=ics, ics_method=ics_method, next_attempt_at=utcnow(),
-    )
-    session.add(message)
-    if current_app.config.get("MAIL_DELIVER_AFTER_COMMIT"):
-        after_commit(_deliver_quietly)
+    ))
+
+
+#: kind -> ``compose(kind, user, payload) -> dict`` of the message's fields; filled by
+#: :mod:`.notify`, which knows how to tell each kind of change.
+COMPOSERS = {}
+
+
+def defer_message(*, kind, user_id, payload):
+    """Add a message to the outbox that is composed when it is sent.
+
+    Inside a booking's transaction this is one small INSERT (the kind, the recipient and the
+    ids in ``payload``): rendering texts and the ``.ics`` would cost the booking as much as the
+    booking itself. The worker composes it from the committed state just before sending.
+    """
+    if not in_unit_of_work():
+        raise RuntimeError("defer_message() must run inside the unit of work of the change it reports")
+    if kind not in COMPOSERS:
+        raise ValueError(f"no composer for {kind!r}")
+    return _add(db.session(), OutboxMessage(kind=kind, user_id=user_id, payload=payload, next_attempt_at=utcnow()))
+
+
+class ItemGone(Exception):
+    """What a deferred message was about no longer exists: there is nothing to tell."""
+
+
+def compose(message_id):
+    """Fill in a deferred message (recipient, texts, .ics) from the current state."""
+    from ..accounts.models import User
+    from . import notify  # noqa: F401  (fills COMPOSERS)
+
+    with unit_of_work() as session:
+        message = session.get(OutboxMessage, message_id)
+        user = session.get(User, message.user_id) if message.user_id else None
+        if user is None:
+            raise ItemGone("the recipient's account no longer exists")
+        fields = COMPOSERS[message.kind](message.kind, user, message.payload or {})
+        for name, value in fields.items():
+            setattr(message, name, value)
     return message
 
 
@@ -130,7 +178,15 @@ def deliver_pending(*, batch=50, transport=None):
         try:
             with transport:
                 for index, message_id in enumerate(ids):
-                    email = build_email(db.session.get(OutboxMessage, message_id))
+                    message = db.session.get(OutboxMessage, message_id)
+                    try:
+                        if message.body_text is None:
+                            message = compose(message_id)
+                    except ItemGone as exc:
+                        _finish(message_id, sent=False, error=str(exc), permanent=True)
+                        failed += 1
+                        continue
+                    email = build_email(message)
                     try:
                         transport.send(email)
                     except PermanentFailure as exc:

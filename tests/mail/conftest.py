@@ -1,6 +1,8 @@
 import socket
 import time
 
+import sqlalchemy as sa
+
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -49,3 +51,15 @@ def smtp_server(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False)
     yield server
     server.stop()
+
+
+def compose_all():
+    """Compose the deferred messages now (the worker does it just before sending), so a
+    test can read their texts and attachments."""
+    from inducci_events.extensions import db
+    from inducci_events.mail import services
+    from inducci_events.mail.models import OutboxMessage
+
+    ids = db.session.scalars(sa.select(OutboxMessage.id).where(OutboxMessage.body_text.is_(None))).all()
+    for message_id in ids:
+        services.compose(message_id)

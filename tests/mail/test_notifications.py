@@ -13,11 +13,13 @@ from inducci_events.mail.models import OutboxMessage
 from inducci_events.workshops import services as workshops
 from inducci_events.workshops.models import Enrolment
 from tests.conftest import count
+from tests.mail.conftest import compose_all
 from tests.spaces.conftest import book, creative, make_listing, make_space_org, space_org  # noqa: F401
 from tests.workshops.conftest import make_event, organiser  # noqa: F401
 
 
 def outbox(kind=None, email=None):
+    compose_all()
     stmt = sa.select(OutboxMessage).order_by(OutboxMessage.id)
     if kind:
         stmt = stmt.where(OutboxMessage.kind == kind)

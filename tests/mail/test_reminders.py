@@ -8,6 +8,7 @@ from inducci_events.accounts import services as accounts
 from inducci_events.extensions import db
 from inducci_events.helpdesk import services as helpdesk
 from inducci_events.mail.models import OutboxMessage
+from tests.mail.conftest import compose_all
 from inducci_events.mail.reminders import queue_reminders
 from inducci_events.spaces import services as spaces
 from inducci_events.workshops import services as workshops
@@ -112,6 +113,7 @@ def test_appointments_and_mentoring_proposals_are_told(make_desk, make_user):
                                          topic="crowdfunding")
     helpdesk.propose_mentoring(setup["adviser_user"], request.id, utc(2027, 3, 5, 9), now=NOW)
     helpdesk.accept_mentoring(person, request.id, now=NOW)
+    compose_all()
     kinds = [m.kind for m in db.session.scalars(sa.select(OutboxMessage).where(
         OutboxMessage.recipient_email == person.email).order_by(OutboxMessage.id))]
     assert kinds == ["account_created", "appointment_booked", "appointment_cancelled", "mentoring_proposed",
