@@ -16,7 +16,12 @@ class DomainError(Exception):
         self.code = code or self.code
         self.message = message if message is not None else self.default_message
         self.fields = fields or None
-        super().__init__(str(self.message))
+        # Keep the (lazy) message as it is: services build some errors in advance (e.g. the
+        # "not found" of lock_parent) and translating them would cost every request.
+        super().__init__(self.message)
+
+    def __str__(self):
+        return str(self.message)
 
     def to_dict(self):
         body = {"code": self.code, "message": str(self.message)}
