@@ -39,6 +39,7 @@ SCHEMAS = {
     "Organisation": obj({
         "slug": {"type": "string"}, "name": {"type": "string"}, "region": {"type": "string"},
         "country": {"type": "string"}, "timezone": {"type": "string"}, "default_locale": {"type": "string"},
+        "is_partner": {"type": "boolean", "description": "one of the eight InduCCI partners"},
     }, required=["slug", "name", "region", "country", "timezone"]),
     "Venue": obj({
         "id": {"type": "integer"}, "organisation": {"type": "string"}, "name": {"type": "string"},

@@ -27,7 +27,7 @@ def me_json(user):
 
 def organisation_json(org):
     return {"slug": org.slug, "name": org.name, "region": org.region, "country": org.country,
-            "timezone": org.timezone, "default_locale": org.default_locale}
+            "timezone": org.timezone, "default_locale": org.default_locale, "is_partner": org.is_partner}
 
 
 def venue_json(venue):

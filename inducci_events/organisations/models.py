@@ -21,6 +21,9 @@ class Organisation(db.Model):
     default_locale: Mapped[str] = mapped_column(sa.String(8), default="en")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: One of the eight InduCCI partners (shown on the home page). Other organisations take
+    #: part through a partner, e.g. an incubator running a desk of the Veneto help-desk network.
+    is_partner: Mapped[bool] = mapped_column(default=True)
 
     programmes: Mapped[list["Programme"]] = relationship(
         back_populates="organisation", order_by="Programme.title", cascade="all, delete-orphan"

@@ -13,8 +13,10 @@ def all_organisations():
 
 
 def organisations_with_programmes():
+    """The InduCCI partners with their pilot actions (the home page)."""
     return db.session.scalars(
-        sa.select(Organisation).options(selectinload(Organisation.programmes)).order_by(Organisation.name)
+        sa.select(Organisation).where(Organisation.is_partner).options(selectinload(Organisation.programmes))
+        .order_by(Organisation.name)
     ).all()
 
 

@@ -9,7 +9,7 @@ def test_list_organisations_and_venues(api, make_org):
     make_org(slug="kranj", name="BSC Kranj", timezone="Europe/Ljubljana", country="SI")
     orgs = api.get("/api/v1/organisations").get_json()
     assert orgs == [{"slug": "kranj", "name": "BSC Kranj", "region": "Region", "country": "SI",
-                     "timezone": "Europe/Ljubljana", "default_locale": "en"}]
+                     "timezone": "Europe/Ljubljana", "default_locale": "en", "is_partner": True}]
     assert api.get("/api/v1/organisations/kranj/venues").get_json() == []
     assert api.get("/api/v1/organisations/nowhere/venues").status_code == 404
 

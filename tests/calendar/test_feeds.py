@@ -42,7 +42,10 @@ def test_every_demo_feed_parses_and_public_ones_hold_no_personal_data(client, se
     from inducci_events.spaces.models import SpaceListing
     from inducci_events.workshops.models import Event
 
+    from inducci_events.helpdesk.models import Adviser
+
     people = db.session.scalars(sa.select(User)).all()
+    advisers = set(db.session.scalars(sa.select(Adviser.user_id)))  # public by design: desks name them
     public = ([f"/calendar/organisations/{o.slug}.ics" for o in Organisation.query]
               + [f"/calendar/programmes/{p.id}.ics" for p in Programme.query]
               + [f"/calendar/events/{e.id}.ics" for e in Event.query.filter(Event.status != "draft")]
@@ -56,7 +59,7 @@ def test_every_demo_feed_parses_and_public_ones_hold_no_personal_data(client, se
         text = response.get_data(as_text=True)
         for person in people:
             assert person.email not in text, (path, person.email)
-            if not person.email.startswith("organiser."):
+            if person.id not in advisers and not person.email.startswith("organiser."):
                 assert person.name not in text, (path, person.name)
         assert "public" in response.headers["Cache-Control"]
     assert total > 50  # the demo's sessions, occupied days and office hours are really there
