@@ -7,6 +7,7 @@ connections) are skipped on SQLite.
 import contextvars
 import os
 import re
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -205,6 +206,36 @@ def api(client):
             return response.get_json()["token"]
 
     return Api()
+
+
+def run_at_once(app, calls, timeout=60):
+    """Run each call in its own thread, app context and database connection, all released
+    together by a barrier. Returns ``("ok", result)`` or ``("refused", error.code)`` per call
+    (in the order they finished); any other exception fails the test."""
+    from inducci_events.core.errors import DomainError
+
+    barrier = threading.Barrier(len(calls))
+    outcomes, unexpected = [], []
+
+    def run(call):
+        with app.app_context():
+            try:
+                barrier.wait(10)
+                outcomes.append(("ok", call()))
+            except DomainError as error:
+                outcomes.append(("refused", error.code))
+            except Exception as exc:  # noqa: BLE001 - reported below
+                unexpected.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not unexpected, unexpected
+    return outcomes
 
 
 def count(model):

@@ -4,9 +4,12 @@ from config import ProductionConfig, load_config
 from inducci_events import create_app
 
 
-def test_testing_config_is_used(app):
-    assert app.config["TESTING"] is True
-    assert app.config["APP_ENV"] == "testing"
+def test_create_app_does_not_touch_the_database():
+    # The factory must start even when the database is not reachable (migrations, workers).
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert "api.health" in app.view_functions
+    with app.test_client() as client:
+        assert client.get("/api/v1/health").get_json() == {"status": "degraded", "database": "unreachable"}
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
-from icalendar import Calendar, Event, Timezone, vText
+from icalendar import Calendar, Event, Timezone
 
 from ..core.timeutil import zone
 
@@ -118,9 +118,3 @@ def build_calendar(name, items, *, method="PUBLISH", description="", refresh=tim
     parts.append(end)
     return b"".join(parts)
 
-
-def calendar_name(*parts):
-    return " · ".join(str(p) for p in parts if p)
-
-
-__all__ = ["FeedItem", "build_calendar", "make_uid", "calendar_name", "vText"]

@@ -7,6 +7,7 @@ from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm
 from ..extensions import db
 from ..helpdesk.models import Appointment, HelpDesk
+from ..helpdesk.services import can_manage_appointment
 from ..organisations.models import Organisation, Programme
 from ..organisations.queries import organisation_by_slug
 from ..spaces.models import SpaceBooking, SpaceListing
@@ -120,8 +121,7 @@ def booking_download(booking_id):
 @login_required
 def appointment_download(appointment_id):
     appointment = _get_or_404(Appointment, appointment_id)
-    staff = (appointment.adviser.user_id == current_user.id
-             or current_user.is_organiser_of(appointment.desk.organisation_id))
+    staff = can_manage_appointment(current_user, appointment)
     if appointment.user_id != current_user.id and not staff:
         abort(404)
     item = build.staff_appointment_item(appointment) if staff and appointment.user_id != current_user.id \

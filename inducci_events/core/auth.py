@@ -3,7 +3,6 @@ from functools import wraps
 
 from flask import g, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from .errors import Forbidden, Unauthorized
 
@@ -60,10 +59,3 @@ def token_required(view):
 
     return wrapper
 
-
-def current_actor():
-    """The acting user for a service call: the API token's user, else the logged-in one."""
-    user = api_user()
-    if user is not None:
-        return user
-    return current_user if current_user.is_authenticated else None

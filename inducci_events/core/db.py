@@ -81,13 +81,6 @@ def _bump_versions(session, flush_context, instances):
             obj.sequence = (obj.sequence or 0) + 1
 
 
-def bump_version(obj):
-    """Force a new SEQUENCE for a change the item's own columns do not show (e.g. the
-    venue of its session was moved)."""
-    obj.sequence = (obj.sequence or 0) + 1
-    obj.updated_at = utcnow()
-
-
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
     """Take transaction control away from pysqlite so ``BEGIN`` is ours to emit."""

@@ -168,12 +168,11 @@ def _snapshot(row, **extra):
     return dict(extra, id=row.id, sequence=row.sequence)
 
 
-def _as_sent(item, payload, method):
-    """The feed item as it was when the message was queued: that SEQUENCE, and the status the
-    message announces (a REQUEST confirms, a CANCEL cancels)."""
+def _as_sent(item, sequence, method):
+    """The feed item as the message announces it: the SEQUENCE of that revision, and the
+    status (a REQUEST confirms, a CANCEL cancels), even if the item changed again since."""
     status = "CANCELLED" if method == "CANCEL" else ("TENTATIVE" if item.status == "TENTATIVE" else "CONFIRMED")
-    extra = item.sequence - payload.get("row_sequence", item.sequence)
-    return dataclasses.replace(item, sequence=payload["sequence"] + extra, status=status)
+    return dataclasses.replace(item, sequence=sequence, status=status)
 
 
 def _load(model, pk):
@@ -234,10 +233,11 @@ def _compose_enrolment(kind, user, payload):
     if kind in _ENROLMENT_NO_ICS:
         return _fields(kind, user, context)
     method = "CANCEL" if kind in _ENROLMENT_CANCELS else "REQUEST"
-    # The item's SEQUENCE adds the session's and the event's to the enrolment's own.
-    snapshot = dict(payload, row_sequence=enrolment.sequence)
+    # A session's item in the personal feed counts the session's, the event's and the
+    # enrolment's changes; the enrolment's part is the one this message is about.
     return _fields(kind, user, context, method=method, items=lambda: [
-        _as_sent(enrolment_session_item(s, enrolment), snapshot, method) for s in sessions])
+        _as_sent(enrolment_session_item(s, enrolment), payload["sequence"] + s.sequence + enrolment.event.sequence,
+                 method) for s in sessions])
 
 
 @_notification
@@ -286,7 +286,7 @@ def _compose_booking(kind, user, payload):
     if kind in ("space_request_received", "space_request_declined"):
         return _fields(kind, user, context)  # nothing in the calendar (yet, or any more)
     method = "CANCEL" if kind == "space_booking_cancelled" else "REQUEST"
-    return _fields(kind, user, context, method=method, items=lambda: [_as_sent(booking_item(booking), payload, method)])
+    return _fields(kind, user, context, method=method, items=lambda: [_as_sent(booking_item(booking), payload["sequence"], method)])
 
 
 @_notification
@@ -338,7 +338,7 @@ def _compose_appointment(kind, user, payload):
     appointment = _load(Appointment, payload["id"])
     method = "CANCEL" if kind == "appointment_cancelled" else "REQUEST"
     return _fields(kind, user, _appointment_context(appointment), method=method,
-                   items=lambda: [_as_sent(appointment_item(appointment), payload, method)])
+                   items=lambda: [_as_sent(appointment_item(appointment), payload["sequence"], method)])
 
 
 @_notification

@@ -1,41 +1,22 @@
 """Real concurrent connections on PostgreSQL: the adviser lock lets exactly one booking win."""
-import threading
 from datetime import date, time
 
 import pytest
 
-from inducci_events.core.errors import DomainError
 from inducci_events.extensions import db
 from inducci_events.helpdesk import services
 from inducci_events.helpdesk.models import Appointment
+
+from tests.conftest import run_at_once
 
 from .conftest import NOW, utc
 
 pytestmark = pytest.mark.postgres_only
 
 
-def _run_at_once(app, calls):
-    """Run each call in its own thread and app context, all released together."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        with app.app_context():
-            try:
-                barrier.wait(10)
-                call()
-                outcomes.append("ok")
-            except DomainError as error:
-                outcomes.append(error.code)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
+def _codes(app, calls):
+    """``"ok"`` or the refusal's code for each call, all run at once."""
+    return [value if kind == "refused" else "ok" for kind, value in run_at_once(app, calls)]
 
 
 def test_twenty_people_booking_one_seat_at_once_get_exactly_one_appointment(app, make_desk, make_user):
@@ -53,7 +34,7 @@ def test_twenty_people_booking_one_seat_at_once_get_exactly_one_appointment(app,
                           topic="crowdfunding", now=NOW)
         return call
 
-    outcomes = _run_at_once(app, [booking(uid) for uid, _email in users])
+    outcomes = _codes(app, [booking(uid) for uid, _email in users])
     assert sorted(outcomes) == ["ok"] + ["slot_taken"] * 19
     db.session.expire_all()
     assert db.session.query(Appointment).filter(Appointment.status == "confirmed").count() == 1
@@ -79,7 +60,7 @@ def test_one_adviser_at_two_desks_at_overlapping_times_is_booked_once(app, make_
                           now=NOW)
         return call
 
-    outcomes = _run_at_once(app, [booking(uid, desks[i % 2]) for i, uid in enumerate(user_ids)])
+    outcomes = _codes(app, [booking(uid, desks[i % 2]) for i, uid in enumerate(user_ids)])
     assert outcomes.count("ok") == 1
     assert set(outcomes) - {"ok"} <= {"slot_taken", "adviser_busy"}
     db.session.expire_all()

@@ -1,40 +1,16 @@
 """Real concurrent connections on PostgreSQL: the per-day invariant holds under races."""
-import threading
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from inducci_events.core.errors import DomainError
 from inducci_events.extensions import db
 from inducci_events.spaces import queries, services
 from inducci_events.spaces.models import SpaceBooking
+from tests.conftest import run_at_once
 from tests.spaces.conftest import book, day
 
 pytestmark = pytest.mark.postgres_only
-
-
-def _run_all(app, targets):
-    """Start every target in its own thread with its own app context; wait for all."""
-    barrier = threading.Barrier(len(targets))
-    outcomes = []
-
-    def run(target):
-        with app.app_context():
-            try:
-                barrier.wait(10)
-                outcomes.append(("ok", target()))
-            except DomainError as error:
-                outcomes.append(("refused", error.code))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
 
 
 def test_thirty_instant_bookings_at_once_never_put_more_than_two_units_on_a_day(app, make_listing, make_user):
@@ -55,7 +31,7 @@ def test_thirty_instant_bookings_at_once_never_put_more_than_two_units_on_a_day(
 
         return target
 
-    outcomes = _run_all(app, [attempt(i) for i in range(30)])
+    outcomes = run_at_once(app, [attempt(i) for i in range(30)])
     assert len(outcomes) == 30
     succeeded = [o for o in outcomes if o[0] == "ok"]
     refused = [o for o in outcomes if o[0] == "refused"]
@@ -87,7 +63,7 @@ def test_two_organisers_approving_conflicting_requests_at_once_exactly_one_wins(
 
         return target
 
-    outcomes = _run_all(app, [approve(*pair) for pair in pairs])
+    outcomes = run_at_once(app, [approve(*pair) for pair in pairs])
     assert sorted(kind for kind, _v in outcomes) == ["ok", "refused"]
     assert [v for kind, v in outcomes if kind == "refused"] == ["no_capacity"]
     db.session.expire_all()
