@@ -18,23 +18,25 @@ from .db import in_unit_of_work
 from .errors import NotFound
 
 
-def lock_parent(model, pk, *, not_found=None):
+def lock_parent(model, pk, *, not_found=None, options=()):
     """Lock and return the fresh ``model`` row with primary key ``pk``.
 
     Must be called inside :func:`~inducci_events.core.db.unit_of_work`; the lock lasts
-    until it commits or rolls back.
+    until it commits or rolls back. ``options`` are loader options for what the caller
+    needs next under the lock (``joinedload``, ``undefer``), read in the same query;
+    relationships not named there are not loaded.
 
     :raises NotFound: when there is no such row (``not_found`` customises the error).
     """
     if not in_unit_of_work():
         raise RuntimeError("lock_parent() must run inside unit_of_work()")
-    # No eager loads here: PostgreSQL refuses FOR UPDATE on the nullable side of an outer
-    # join, and the lock is only wanted on the parent row itself.
-    stmt = (sa.select(model).where(model.id == pk).options(sa.orm.lazyload("*"))
+    stmt = (sa.select(model).where(model.id == pk).options(sa.orm.lazyload("*"), *options)
             .execution_options(populate_existing=True))
     if db.session.get_bind().dialect.name != "sqlite":
-        stmt = stmt.with_for_update()
-    row = db.session.scalars(stmt).one_or_none()
+        # ``OF``: the lock is wanted on the parent row only, and PostgreSQL refuses to lock
+        # the nullable side of an outer join that a joinedload adds.
+        stmt = stmt.with_for_update(of=model)
+    row = db.session.scalars(stmt).unique().one_or_none()
     if row is None:
         raise not_found or NotFound(f"{model.__name__.lower()}_not_found")
     return row

@@ -116,27 +116,40 @@ def after_commit(callback):
 
 
 @contextmanager
-def unit_of_work():
+def unit_of_work(*, expire_on_commit=True):
     """One write transaction: commit on success, roll back on any exception.
 
-    Whatever read-only transaction the request had open is ended first, so the write
-    transaction starts fresh (and, on SQLite, as ``BEGIN IMMEDIATE``). Nested use joins
-    the outer unit of work.
+    Objects the request read before are expired, so the write transaction reads them
+    afresh. On SQLite the read-only transaction the request had open is ended first, so
+    the write transaction starts as ``BEGIN IMMEDIATE``. On PostgreSQL it simply goes on:
+    under READ COMMITTED (the default, which the app never changes) every statement
+    already sees the latest commits, and ending it would cost two round trips.
+
+    ``expire_on_commit=False`` keeps the values the transaction read and wrote on its
+    objects after the commit, for a caller that only reports what it just did (an
+    enrolment's id and status) and need not read it back. Nested use joins the outer
+    unit of work.
     """
     session = db.session()  # the scoped session's real Session for this app context
     if session.info.get("unit_of_work"):
         yield session
         return
+    sqlite = session.get_bind().dialect.name == "sqlite"
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("unsaved changes outside a unit of work")
-        session.commit()
+        if sqlite:
+            session.commit()
+        else:
+            session.expire_all()
     session.info["unit_of_work"] = True
     session.info["after_commit"] = []
+    expires = session.expire_on_commit
     try:
-        if session.get_bind().dialect.name == "sqlite":
+        if sqlite:
             session.connection(execution_options={_SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         yield session
+        session.expire_on_commit = expire_on_commit
         session.commit()
     except BaseException:
         session.rollback()
@@ -144,5 +157,6 @@ def unit_of_work():
         raise
     finally:
         session.info["unit_of_work"] = False
+        session.expire_on_commit = expires
     for callback in session.info.pop("after_commit", []):
         callback()

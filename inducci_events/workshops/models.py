@@ -123,6 +123,15 @@ class Session(Versioned, db.Model):
     venue: Mapped["Venue"] = relationship()  # noqa: F821  (no join: FOR UPDATE)
 
 
+#: When the event's first session starts (registration closes then unless the organiser set
+#: a date). Deferred: enrolment asks for it in the query that locks the event.
+Event.first_starts_at = sa.orm.column_property(
+    sa.select(sa.func.min(Session.starts_at)).where(Session.event_id == Event.id)
+    .correlate_except(Session).scalar_subquery(),
+    deferred=True,
+)
+
+
 class Question(db.Model):
     """A custom registration question: free text, single choice or yes/no."""
 

@@ -108,6 +108,10 @@ def _scope(event_id, session_id):
     return (Enrolment.event_id == event_id, Enrolment.session_id == session_id)
 
 
+def _count_if(condition):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
 def _count(session, scope, status):
     return session.scalar(sa.select(sa.func.count(Enrolment.id)).where(*scope, Enrolment.status == status))
 
@@ -162,7 +166,7 @@ def _registration_closes_at(event, parent_session):
         return event.registration_closes_at
     if parent_session is not None:
         return parent_session.starts_at
-    return db.session.scalar(sa.select(sa.func.min(Session.starts_at)).where(Session.event_id == event.id))
+    return event.first_starts_at
 
 
 def _check_open_for_enrolment(event, parent_session, now):
@@ -231,15 +235,17 @@ def enrol(user, event_id, *, session_id=None, answers=None, now=None):
     :raises EventFull: no free seat and no waitlist.
     """
     now = now or utcnow()
-    user_id = user.id  # read before the unit of work starts (it ends the read transaction)
+    user_id = user.id  # read before the unit of work starts (it expires what the request read)
     try:
-        with unit_of_work() as session:
-            mode = session.scalar(sa.select(Event.enrolment_mode).where(Event.id == event_id))
-            if mode is None:
-                raise EventNotFound()
-            if mode == "series":
-                parent_session, session_id = None, None
-                event = lock_parent(Event, event_id, not_found=EventNotFound())
+        # Nothing is read back after the commit: the caller reports the id and status.
+        with unit_of_work(expire_on_commit=False) as session:
+            # The event is locked in both modes (what enrolment needs of it comes in the same
+            # query); in session mode the session too, in the order used everywhere.
+            event = lock_parent(Event, event_id, not_found=EventNotFound(), options=(
+                sa.orm.joinedload(Event.questions), sa.orm.undefer(Event.first_starts_at)))
+            parent_session = None
+            if event.is_series:
+                session_id = None
             else:
                 if session_id is None:
                     raise ValidationFailed("session_required", _("Choose a session to enrol in."),
@@ -247,15 +253,16 @@ def enrol(user, event_id, *, session_id=None, answers=None, now=None):
                 parent_session = lock_parent(Session, session_id, not_found=SessionNotFound())
                 if parent_session.event_id != event_id:
                     raise SessionNotFound()
-                event = session.get(Event, event_id, populate_existing=True)
             _check_open_for_enrolment(event, parent_session, now)
             cleaned = clean_answers(event.questions, answers)
             scope = _scope(event.id, session_id)
-            # One query for both: is this person active here already, and how many are confirmed?
-            mine, confirmed = session.execute(sa.select(
-                sa.func.coalesce(sa.func.sum(sa.case(
-                    (sa.and_(Enrolment.user_id == user_id, Enrolment.status.in_(ACTIVE_STATUSES)), 1), else_=0)), 0),
-                sa.func.coalesce(sa.func.sum(sa.case((Enrolment.status == "confirmed", 1), else_=0)), 0),
+            # One query for all: is this person active here already, how many are confirmed
+            # and waiting, and where does the waitlist end?
+            mine, confirmed, waiting, last_seq = session.execute(sa.select(
+                _count_if(sa.and_(Enrolment.user_id == user_id, Enrolment.status.in_(ACTIVE_STATUSES))),
+                _count_if(Enrolment.status == "confirmed"),
+                _count_if(Enrolment.status == "waitlisted"),
+                sa.func.max(Enrolment.queue_seq),
             ).where(*scope)).one()
             if mine:
                 raise AlreadyEnrolled()
@@ -264,16 +271,15 @@ def enrol(user, event_id, *, session_id=None, answers=None, now=None):
             if event.requires_approval:
                 enrolment.status = "pending"
             else:
-                if confirmed < event.capacity:
-                    promoted = _promote(session, event, scope)
-                if promoted:
+                if waiting and confirmed < event.capacity:
                     # Repair a waitlist left behind a free seat before taking a place.
-                    confirmed = _count(session, scope, "confirmed")
+                    promoted = _promote(session, event, scope)
+                    confirmed += len(promoted)
                 if confirmed < event.capacity:
                     enrolment.status = "confirmed"
                 elif event.waitlist:
                     enrolment.status = "waitlisted"
-                    enrolment.queue_seq = _next_queue_seq(session, scope)
+                    enrolment.queue_seq = (last_seq or 0) + 1
                 else:
                     raise EventFull()
             session.add(enrolment)

@@ -52,3 +52,30 @@ def test_after_commit_hooks_run_once_committed(app):
         session.add(User(email="whole@example.org", name="Whole", password_hash="x"))
         after_commit(lambda: ran.append(count(User)))
     assert ran == [1]
+
+
+def test_a_unit_of_work_reads_what_others_committed_after_the_request_read(make_user):
+    """The request read a user; someone else renames them; the write that follows sees the new
+    name (on PostgreSQL the read transaction goes on, on SQLite it is ended first)."""
+    user = make_user(name="Anna Kovač")
+    assert db.session.get(User, user.id).name == "Anna Kovač"
+    assert db.session().in_transaction()  # the read transaction is open
+    with db.engine.begin() as other:
+        other.execute(sa.update(User).where(User.id == user.id).values(name="Anna Kovač-Novak"))
+    with unit_of_work() as session:
+        seen = session.get(User, user.id).name
+        session.get(User, user.id).name = seen + " (checked)"
+    db.session.expire_all()
+    assert db.session.get(User, user.id).name == "Anna Kovač-Novak (checked)"
+
+
+def test_expire_on_commit_false_keeps_what_was_written(make_user):
+    user = make_user(name="Before")
+    with unit_of_work(expire_on_commit=False) as session:
+        row = session.get(User, user.id)
+        row.name = "After"
+    assert "name" in sa.inspect(row).dict  # no reload needed to report it
+    assert row.name == "After"
+    with unit_of_work() as session:
+        row = session.get(User, user.id)
+    assert "name" not in sa.inspect(row).dict  # the default expires, as before

@@ -37,6 +37,24 @@ def test_seats_then_waitlist_then_promotion_on_cancel(make_event, make_user):
     assert queries.waitlist_positions([db.session.get(Enrolment, wait_d.id)]) == {wait_d.id: 1}
 
 
+def test_an_enrolment_first_repairs_a_waitlist_left_behind_a_free_seat(make_event, make_user):
+    """A seat freed without promotion (a capacity raised by hand in the database): the next
+    enrolment promotes the first in the queue before it takes a place, and queues behind."""
+    event = make_event(capacity=1)
+    a, b, c, d = (make_user() for _ in range(4))
+    services.enrol(a, event.id)
+    services.enrol(b, event.id)
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(Event).where(Event.id == event.id).values(capacity=2))
+    assert services.enrol(c, event.id).status == "waitlisted"
+    assert _statuses(event) == ["confirmed", "confirmed", "waitlisted"]
+    last = services.enrol(d, event.id)
+    assert last.status == "waitlisted"
+    seqs = dict(db.session.execute(sa.select(Enrolment.user_id, Enrolment.queue_seq)
+                                   .where(Enrolment.status == "waitlisted")).all())
+    assert seqs[d.id] > seqs[c.id]
+
+
 def test_full_event_without_waitlist_refuses_and_writes_nothing(make_event, make_user):
     event = make_event(capacity=1, waitlist=False)
     services.enrol(make_user(), event.id)
