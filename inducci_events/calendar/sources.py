@@ -58,19 +58,26 @@ def _window_start(now):
     return datetime.combine((now - HISTORY).date(), datetime.min.time(), tzinfo=now.tzinfo)
 
 
-def load_sessions(*where):
-    """Sessions (joined to their event) matching ``where``, each with ``.event`` and ``.venue``.
+def sessions_select(*where):
+    """The columns of the sessions (joined to their event) matching ``where``, for :func:`load_sessions`."""
+    return sa.select(Session.__table__).join(Event, Session.event_id == Event.id).where(*where)
+
+
+def load_sessions(stmt, *, organisations=False):
+    """The rows of ``stmt`` (see :func:`sessions_select`; callers may add labelled columns),
+    each with ``.event`` and ``.venue``, and ``.event.organisation`` when asked for.
 
     Three queries whatever the number: the sessions as plain rows (building thousands of
     ORM objects costs more than the whole calendar), their events and their venues.
     """
-    base = sa.select(Session.__table__).join(Event, Session.event_id == Event.id).where(*where)
-    rows = db.session.execute(base.order_by(Session.starts_at, Session.id)).all()
+    rows = db.session.execute(stmt.order_by(Session.starts_at, Session.id)).all()
     if not rows:
         return []
-    matching = base.subquery()
-    events = {e.id: e for e in db.session.scalars(
-        sa.select(Event).where(Event.id.in_(sa.select(matching.c.event_id))).options(joinedload(Event.organisation)))}
+    matching = stmt.subquery()
+    events = sa.select(Event).where(Event.id.in_(sa.select(matching.c.event_id)))
+    if organisations:
+        events = events.options(joinedload(Event.organisation))
+    events = {e.id: e for e in db.session.scalars(events)}
     venues = {v.id: v for v in db.session.scalars(
         sa.select(Venue).where(Venue.id.in_(sa.select(matching.c.venue_id))))}
     return [SimpleNamespace(**row._asdict(), event=events[row.event_id], venue=venues[row.venue_id]) for row in rows]
@@ -87,7 +94,7 @@ def _public_sessions_feed(name, where, now=None):
         .join(Event, Session.event_id == Event.id).where(*conditions))
 
     def items():
-        return [build.session_item(s) for s in load_sessions(*conditions)]
+        return [build.session_item(s) for s in load_sessions(sessions_select(*conditions))]
 
     return Feed(name, ("sessions", since.date(), *version), _latest(version[1], version[2]), items)
 
@@ -200,23 +207,34 @@ def personal_feed(user, now=None):
         sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at)).where(*appointment_where),
     )
 
+    enrolments, bookings, appointments = version[0], version[5], version[7]
+
     def items():
+        # Kinds the version counted none of are not asked for (the body matches its ETag).
         result = []
-        enrolments = db.session.scalars(sa.select(Enrolment).where(*enrolment_where)).all()
-        by_event = {}
-        for s in load_sessions(Event.id.in_(enrolled_events), Session.ends_at >= since):
-            by_event.setdefault(s.event_id, []).append(s)
-        for enrolment in enrolments:
-            for s in by_event.get(enrolment.event_id, ()):
-                if enrolment.session_id in (None, s.id):
-                    result.append(build.enrolment_session_item(s, enrolment))
-        bookings = db.session.scalars(sa.select(SpaceBooking).where(*booking_where).options(
-            selectinload(SpaceBooking.listing).joinedload(SpaceListing.venue))).all()
-        result.extend(build.booking_item(b) for b in bookings)
-        appointments = db.session.scalars(sa.select(Appointment).where(*appointment_where).options(
-            joinedload(Appointment.desk).joinedload(HelpDesk.venue),
-            joinedload(Appointment.adviser).joinedload(Adviser.user))).unique().all()
-        result.extend(build.appointment_item(a) for a in appointments)
+        if enrolments:
+            # Each enrolled session with its enrolment in one row: a series enrolment covers
+            # every session of its event, a session-mode one its own session.
+            rows = load_sessions(
+                sa.select(Session.__table__, Enrolment.id.label("enrolment_id"),
+                          Enrolment.status.label("enrolment_status"), Enrolment.sequence.label("enrolment_sequence"),
+                          Enrolment.updated_at.label("enrolment_updated_at"))
+                .join(Event, Session.event_id == Event.id)
+                .join(Enrolment, sa.and_(Enrolment.event_id == Session.event_id, sa.or_(
+                    Enrolment.session_id.is_(None), Enrolment.session_id == Session.id)))
+                .where(*enrolment_where, Session.ends_at >= since))
+            result.extend(build.enrolment_session_item(s, SimpleNamespace(
+                id=s.enrolment_id, status=s.enrolment_status, sequence=s.enrolment_sequence,
+                updated_at=s.enrolment_updated_at)) for s in rows)
+        if bookings:
+            result.extend(build.booking_item(b) for b in db.session.scalars(
+                sa.select(SpaceBooking).where(*booking_where).options(
+                    selectinload(SpaceBooking.listing).joinedload(SpaceListing.venue))))
+        if appointments:
+            result.extend(build.appointment_item(a) for a in db.session.scalars(
+                sa.select(Appointment).where(*appointment_where).options(
+                    joinedload(Appointment.desk).joinedload(HelpDesk.venue),
+                    joinedload(Appointment.adviser).joinedload(Adviser.user))).unique())
         return sorted(result, key=lambda item: (str(item.start), item.uid))
 
     stamps = version[1], version[3], version[4], version[6], version[8]
@@ -275,7 +293,7 @@ def organiser_feed(user, org, now=None):
         result = []
         if organiser:
             counts, enrolments_changed = _enrolment_counts(org.id)
-            for s in load_sessions(*session_where):
+            for s in load_sessions(sessions_select(*session_where), organisations=True):
                 key = (s.event_id, None) if s.event.enrolment_mode == "series" else (s.event_id, s.id)
                 confirmed, waiting = counts.get(key, (0, 0))
                 result.append(build.organiser_session_item(s, confirmed, waiting, enrolments_changed.get(s.event_id)))
