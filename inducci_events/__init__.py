@@ -71,6 +71,9 @@ def _configure_extensions(app):
     from . import models  # noqa: F401
 
     db.init_app(app)
+    from .core import db as core_db
+
+    core_db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)

@@ -104,6 +104,43 @@ def _sqlite_on_begin(conn):
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+# --- the end of a request's read-only transaction ------------------------------------
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state):
+    if not state.is_select:
+        state.session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, flush_context):
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("wrote", None)
+
+
+def end_read_transaction(error=None):
+    """Teardown: end a request's transaction that only read with COMMIT rather than the
+    ROLLBACK that closing the session sends. Both end it alike, but psycopg forgets the
+    connection's prepared statements on ROLLBACK, so feeds and API reads would plan their
+    queries again on every request. Anything else (a write outside a unit of work, an
+    error) is still rolled back when the session closes.
+    """
+    session = db.session()
+    if (error is None and session.in_transaction() and not session.info.get("unit_of_work")
+            and not session.info.get("wrote") and not (session.new or session.dirty or session.deleted)):
+        session.commit()
+
+
+def init_app(app):
+    # Registered after Flask-SQLAlchemy's teardown, so it runs before the session is closed.
+    app.teardown_appcontext(end_read_transaction)
+
+
 def in_unit_of_work():
     return bool(db.session.info.get("unit_of_work"))
 

@@ -79,3 +79,35 @@ def test_expire_on_commit_false_keeps_what_was_written(make_user):
     with unit_of_work() as session:
         row = session.get(User, user.id)
     assert "name" not in sa.inspect(row).dict  # the default expires, as before
+
+
+def test_a_request_that_wrote_outside_a_unit_of_work_leaves_nothing(app, client, make_user):
+    """A read-only request ends with COMMIT (see end_read_transaction); one that flushed a
+    change without a unit of work (a bug) must still be rolled back."""
+    user = make_user(name="Unchanged")
+
+    @app.get("/_test/sloppy-write")
+    def sloppy_write():
+        db.session.get(User, user.id).name = "Changed"
+        db.session.flush()
+        return "written outside a unit of work"
+
+    assert client.get("/_test/sloppy-write").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(User, user.id).name == "Unchanged"
+
+
+@pytest.mark.postgres_only
+def test_repeated_feed_requests_reuse_prepared_statements(app, client, make_org):
+    """psycopg prepares a query after a few executions on a connection, and forgets them all
+    on ROLLBACK: read-only requests end with COMMIT so that polls reuse them."""
+    path = f"/calendar/organisations/{make_org().slug}.ics"
+    db.session.rollback()  # the test's own session reads nothing more (it shares the pool)
+
+    @app.get("/_test/prepared")
+    def prepared():
+        return str(db.session.scalar(sa.text("SELECT count(*) FROM pg_prepared_statements")))
+
+    for _ in range(12):
+        assert client.get(path).status_code == 200
+    assert int(client.get("/_test/prepared").get_data()) > 0
