@@ -26,7 +26,14 @@ def absolute(endpoint, **values):
 
 
 def _place(venue):
-    return f"{venue.name}, {venue.address}" if venue is not None else ""
+    """``Name, address`` of a venue; remembered for the request, as a feed repeats them."""
+    if venue is None:
+        return ""
+    memo = g.setdefault("_calendar_places", {})
+    key = (venue.id, venue.name, venue.street, venue.postcode, venue.city, venue.country)
+    if key not in memo:
+        memo[key] = f"{venue.name}, {venue.address}"
+    return memo[key]
 
 
 def _lines(*parts):

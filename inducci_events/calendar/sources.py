@@ -70,7 +70,10 @@ def load_sessions(stmt, *, organisations=False):
     Three queries whatever the number: the sessions as plain rows (building thousands of
     ORM objects costs more than the whole calendar), their events and their venues.
     """
-    rows = db.session.execute(stmt.order_by(Session.starts_at, Session.id)).all()
+    # Plain rows through the session's connection: the ORM's result machinery is not needed.
+    result = db.session.connection().execute(stmt.order_by(Session.starts_at, Session.id))
+    names = list(result.keys())
+    rows = result.all()
     if not rows:
         return []
     matching = stmt.subquery()
@@ -80,36 +83,40 @@ def load_sessions(stmt, *, organisations=False):
     events = {e.id: e for e in db.session.scalars(events)}
     venues = {v.id: v for v in db.session.scalars(
         sa.select(Venue).where(Venue.id.in_(sa.select(matching.c.venue_id))))}
-    return [SimpleNamespace(**row._asdict(), event=events[row.event_id], venue=venues[row.venue_id]) for row in rows]
+    return [SimpleNamespace(**dict(zip(names, row)), event=events[row.event_id], venue=venues[row.venue_id])
+            for row in rows]
 
 
 # --- public --------------------------------------------------------------------------
 
-def _public_sessions_feed(name, where, now=None):
+def _public_sessions_feed(name, organisation, key, where, now=None):
+    """Sessions of published (and cancelled) events. The version is the organisation's
+    ``calendar_changed_at``, which every change to what these feeds show moves (see
+    :class:`~inducci_events.organisations.models.InPublicCalendars`): an unchanged feed
+    costs no query beyond the organisation's row."""
     now = now or utcnow()
     since = _window_start(now)
     conditions = [Event.status != "draft", Session.ends_at >= since, *where]
-    version = _one(
-        sa.select(sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.max(Event.updated_at))
-        .join(Event, Session.event_id == Event.id).where(*conditions))
 
     def items():
         return [build.session_item(s) for s in load_sessions(sessions_select(*conditions))]
 
-    return Feed(name, ("sessions", since.date(), *version), _latest(version[1], version[2]), items)
+    changed = organisation.calendar_changed_at
+    return Feed(name, ("public", *key, organisation.id, since.date(), changed), changed, items)
 
 
 def organisation_feed(org):
-    return _public_sessions_feed(org.name, [Event.organisation_id == org.id])
+    return _public_sessions_feed(org.name, org, ("organisation",), [Event.organisation_id == org.id])
 
 
 def programme_feed(programme):
-    return _public_sessions_feed(f"{programme.title} · {programme.organisation.short_name}",
+    org = programme.organisation
+    return _public_sessions_feed(f"{programme.title} · {org.short_name}", org, ("programme", programme.id),
                                  [Event.programme_id == programme.id])
 
 
 def event_feed(event):
-    return _public_sessions_feed(event.title, [Event.id == event.id])
+    return _public_sessions_feed(event.title, event.organisation, ("event", event.id), [Event.id == event.id])
 
 
 def _recent_or(status_column, active, updated_column, now):

@@ -40,8 +40,8 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value
 
     def process_result_value(self, value, dialect):
-        if value is None:
-            return None
+        if value is None or value.tzinfo is timezone.utc:  # PostgreSQL sessions run in UTC
+            return value
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
@@ -94,6 +94,16 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     # WAL: readers never block the writer (and the writer never blocks readers).
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "connect")
+def _postgresql_on_connect(dbapi_connection, connection_record):
+    """PostgreSQL sessions run in UTC, like everything stored: timestamps come back in UTC
+    (psycopg gives them ``timezone.utc``, so nothing needs converting them)."""
+    if type(dbapi_connection).__module__.split(".")[0] != "psycopg":
+        return
+    dbapi_connection.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.commit()
 
 
 @event.listens_for(Engine, "begin")

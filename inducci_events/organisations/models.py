@@ -1,11 +1,23 @@
 """Partners, pilot-action programmes with reach targets, and venues with time zones."""
 from datetime import datetime
+from itertools import chain
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..core.db import UTCDateTime, utcnow
 from ..extensions import db
+
+
+class InPublicCalendars:
+    """Mixin: rows that public calendar feeds show. Adding, changing or deleting one moves its
+    organisation's ``calendar_changed_at`` in the same flush; nothing needs to remember to."""
+
+    def calendar_organisation_id(self):
+        if self.organisation_id is None and self.organisation is not None:
+            return self.organisation.id  # attached through the relationship, not flushed yet
+        return self.organisation_id
 
 
 class Organisation(db.Model):
@@ -24,6 +36,10 @@ class Organisation(db.Model):
     #: One of the eight InduCCI partners (shown on the home page). Other organisations take
     #: part through a partner, e.g. an incubator running a desk of the Veneto help-desk network.
     is_partner: Mapped[bool] = mapped_column(default=True)
+    #: When anything its public calendar feeds show last changed (its events, their sessions,
+    #: its venues and programmes, its own name): those feeds' ETag and Last-Modified, so
+    #: a client polling an unchanged feed costs no query beyond this row. Moved by the hook below.
+    calendar_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programmes: Mapped[list["Programme"]] = relationship(
         back_populates="organisation", order_by="Programme.title", cascade="all, delete-orphan"
@@ -36,7 +52,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.slug}>"
 
 
-class Programme(db.Model):
+class Programme(InPublicCalendars, db.Model):
     """A pilot action run by one partner (KRACH+, CCI Showcase, boot camp ...)."""
 
     __tablename__ = "programmes"
@@ -74,7 +90,7 @@ class ReachTarget(db.Model):
     programme: Mapped[Programme] = relationship(back_populates="targets")
 
 
-class Venue(db.Model):
+class Venue(InPublicCalendars, db.Model):
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,3 +112,18 @@ class Venue(db.Model):
         """One line, as calendars and maps want it."""
         parts = [self.street, " ".join(p for p in (self.postcode, self.city) if p), self.country]
         return ", ".join(p for p in parts if p)
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_public_calendars(session, flush_context, instances):
+    changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    owners = {obj.calendar_organisation_id() for obj in chain(session.new, session.deleted, changed)
+              if isinstance(obj, InPublicCalendars)}
+    now = utcnow()
+    for obj in changed:
+        if isinstance(obj, Organisation) and not sa.inspect(obj).attrs.calendar_changed_at.history.has_changes():
+            obj.calendar_changed_at = now  # its name is the feed's name
+    for organisation_id in owners - {None}:
+        organisation = session.get(Organisation, organisation_id)
+        if organisation is not None:
+            organisation.calendar_changed_at = now

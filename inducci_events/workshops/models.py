@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import UTCDateTime, Versioned, utcnow
 from ..extensions import db
+from ..organisations.models import InPublicCalendars
 
 EVENT_STATUSES = ("draft", "published", "cancelled")
 ENROLMENT_MODES = ("series", "session")
@@ -26,7 +27,7 @@ def _in(column, values):
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Event(Versioned, db.Model):
+class Event(InPublicCalendars, Versioned, db.Model):
     """An event or a workshop series of one organisation."""
 
     __versioned__ = ("status", "title")
@@ -102,7 +103,7 @@ class Event(Versioned, db.Model):
         return f"<Event {self.id} {self.title!r}>"
 
 
-class Session(Versioned, db.Model):
+class Session(InPublicCalendars, Versioned, db.Model):
     """One contiguous block of an event, at its own venue (a 2-day module = two sessions)."""
 
     __versioned__ = ("starts_at", "ends_at", "venue_id", "title")
@@ -121,6 +122,13 @@ class Session(Versioned, db.Model):
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     venue: Mapped["Venue"] = relationship()  # noqa: F821  (no join: FOR UPDATE)
+
+    def calendar_organisation_id(self):
+        event = self.event
+        if event is None and self.event_id is not None:
+            # A pending session added by id: the relationship does not load before the INSERT.
+            event = sa.orm.object_session(self).get(Event, self.event_id)
+        return event.calendar_organisation_id() if event is not None else None
 
 
 #: When the event's first session starts (registration closes then unless the organiser set

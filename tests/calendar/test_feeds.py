@@ -172,6 +172,48 @@ def test_conditional_get_head_and_validators(client, make_event, organiser):
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
+def test_public_feeds_change_with_what_they_show_and_only_then(client, make_event, make_user, organiser,
+                                                               make_organiser):
+    """Public feeds take their ETag from the organisation's ``calendar_changed_at``: every
+    change to a session, an event, a venue or a programme must move it; enrolments and other
+    organisations' changes must not (clients would download unchanged feeds)."""
+    from inducci_events.organisations import services as organisations
+
+    user, org, venue = organiser
+    event = make_event(sessions=2)
+    session = event.sessions[0]
+    url = f"/calendar/organisations/{org.slug}.ics"
+    seen = [client.get(url).headers["ETag"]]
+
+    def changed():
+        response = client.get(url, headers={"If-None-Match": seen[-1]})
+        seen.append(response.headers["ETag"])
+        return response.status_code == 200 and seen[-1] != seen[-2]
+
+    workshops.enrol(make_user(), event.id)
+    other_user, other_org = make_organiser(slug="kranj")
+    organisations.save_venue(other_user, other_org.id, name="Layer House", street="", postcode="4000",
+                             city="Kranj", country="SI", timezone="Europe/Ljubljana")
+    assert not changed()
+    workshops.save_session(user, event.id, title=session.title, venue_id=venue.id,
+                           starts_at=session.starts_at + timedelta(hours=1),
+                           ends_at=session.ends_at + timedelta(hours=1), session_id=session.id)
+    assert changed()
+    workshops.save_session(user, event.id, title="Company visit", venue_id=venue.id,
+                           starts_at=session.starts_at + timedelta(days=7),
+                           ends_at=session.ends_at + timedelta(days=7))
+    assert changed() and "Company visit" in client.get(url).get_data(as_text=True)
+    workshops.delete_session(user, event.id, event.sessions[-1].id)
+    assert changed()
+    organisations.save_venue(user, org.id, venue_id=venue.id, name="Tabakfabrik, Lösehalle",
+                             street=venue.street, postcode=venue.postcode, city=venue.city,
+                             country=venue.country, timezone=venue.timezone)
+    assert changed() and "Lösehalle" in client.get(url).get_data(as_text=True)
+    workshops.update_event(user, event.id, status="cancelled")
+    assert changed() and "STATUS:CANCELLED" in client.get(url).get_data(as_text=True)
+    assert not changed()
+
+
 def test_sessions_at_six_in_vienna_in_summer_and_winter(client, make_event, organiser):
     user, org, venue = organiser
     event = make_event(sessions=1, start_in_days=400)
