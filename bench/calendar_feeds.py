@@ -24,6 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
+import machine  # noqa: E402  (bench/machine.py: how fast the machine is right now)
+
 
 def _prepare_database(url):
     if url.startswith("postgresql"):
@@ -100,6 +102,7 @@ def main():
     from inducci_events import create_app
     from inducci_events.extensions import db
 
+    machine.report("before")
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, BASE_URL="https://events.example.org")
     with app.app_context():
         t0 = time.perf_counter()
@@ -135,6 +138,7 @@ def main():
     not_modified, _ = timed(client, f"/calendar/organisations/{slug}.ics", args.runs * 3,
                             headers={"If-None-Match": etag}, expect=304)
     report("organisation feed, conditional GET -> 304", not_modified, 5)
+    machine.report("after")
     print(f"command: {' '.join(sys.argv)}")
 
 

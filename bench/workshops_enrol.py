@@ -37,6 +37,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+import machine  # bench/machine.py: how fast the machine is right now
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -227,6 +229,7 @@ def main():
     import shutil
 
     driver = args.driver or ("wrk" if shutil.which("wrk") else "python")
+    machine.report("before")
     proc = start_gunicorn(env)
     try:
         if driver == "wrk":
@@ -235,6 +238,7 @@ def main():
             latencies, statuses, elapsed = drive(event_ids, tokens, args.clients, args.seconds)
     finally:
         stop(proc)
+    machine.report("after")
     rows, over, waiting_with_seat, twice = verify(url)
     if driver == "wrk":
         created = sum(r[2] + r[3] for r in rows)  # every enrolment that the database holds

@@ -30,10 +30,10 @@ def _place(venue):
     if venue is None:
         return ""
     memo = g.setdefault("_calendar_places", {})
-    key = (venue.id, venue.name, venue.street, venue.postcode, venue.city, venue.country)
-    if key not in memo:
-        memo[key] = f"{venue.name}, {venue.address}"
-    return memo[key]
+    place = memo.get(venue.id)
+    if place is None:
+        place = memo[venue.id] = f"{venue.name}, {venue.address}"
+    return place
 
 
 def _lines(*parts):
