@@ -26,14 +26,7 @@ def absolute(endpoint, **values):
 
 
 def _place(venue):
-    """``Name, address`` of a venue; remembered for the request, as a feed repeats them."""
-    if venue is None:
-        return ""
-    memo = g.setdefault("_calendar_places", {})
-    place = memo.get(venue.id)
-    if place is None:
-        place = memo[venue.id] = f"{venue.name}, {venue.address}"
-    return place
+    return f"{venue.name}, {venue.address}" if venue is not None else ""
 
 
 def _lines(*parts):

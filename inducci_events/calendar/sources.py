@@ -16,7 +16,7 @@ from ..core.db import utcnow
 from ..core.timeutil import local_to_utc, zone
 from ..extensions import db
 from ..helpdesk.models import Absence, Adviser, Appointment, HelpDesk, OfficeHourRule
-from ..organisations.models import Venue
+from ..organisations.models import Organisation, Venue
 from ..spaces.models import SpaceBooking, SpaceListing
 from ..workshops.models import Enrolment, Event, Session
 from . import items as build
@@ -212,6 +212,9 @@ def personal_feed(user, now=None):
         .join(Event, Session.event_id == Event.id).where(Event.id.in_(enrolled_events)),
         sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at)).where(*booking_where),
         sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at)).where(*appointment_where),
+        # Venues (and whatever else public feeds show) of the organisations of those events.
+        sa.select(sa.func.max(Organisation.calendar_changed_at)).where(Organisation.id.in_(
+            sa.select(Event.organisation_id).where(Event.id.in_(enrolled_events)))),
     )
 
     enrolments, bookings, appointments = version[0], version[5], version[7]
@@ -244,7 +247,7 @@ def personal_feed(user, now=None):
                     joinedload(Appointment.adviser).joinedload(Adviser.user))).unique())
         return sorted(result, key=lambda item: (str(item.start), item.uid))
 
-    stamps = version[1], version[3], version[4], version[6], version[8]
+    stamps = version[1], version[3], version[4], version[6], version[8], version[9]
     return Feed(user.name, ("personal", user.id, since.date(), *version), _latest(*stamps), items)
 
 
@@ -320,5 +323,5 @@ def organiser_feed(user, org, now=None):
         return sorted(result, key=lambda item: (str(item.start), item.uid))
 
     name = f"{org.short_name} · {user.name}"
-    return Feed(name, ("organiser", user.id, org.id, organiser, since.date(), *version),
-                _latest(*(v for v in version if isinstance(v, datetime))), items)
+    return Feed(name, ("organiser", user.id, org.id, organiser, since.date(), org.calendar_changed_at, *version),
+                _latest(org.calendar_changed_at, *(v for v in version if isinstance(v, datetime))), items)

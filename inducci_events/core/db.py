@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -141,9 +142,18 @@ def end_read_transaction(error=None):
     error) is still rolled back when the session closes.
     """
     session = db.session()
-    if (error is None and session.in_transaction() and not session.info.get("unit_of_work")
-            and not session.info.get("wrote") and not (session.new or session.dirty or session.deleted)):
+    transaction = session.get_transaction()
+    if (error is not None or transaction is None or not transaction.is_active or session.info.get("unit_of_work")
+            or session.info.get("wrote") or session.new or session.dirty or session.deleted):
+        return
+    try:
         session.commit()
+    except Exception:  # e.g. the connection was lost: nothing was written, so nothing is lost
+        current_app.logger.warning("could not end a read-only transaction", exc_info=True)
+        try:
+            session.rollback()
+        except Exception:
+            current_app.logger.warning("could not roll it back either", exc_info=True)
 
 
 def init_app(app):

@@ -1,5 +1,5 @@
 """Partners, pilot-action programmes with reach targets, and venues with time zones."""
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import chain
 
 import sqlalchemy as sa
@@ -119,11 +119,17 @@ def _touch_public_calendars(session, flush_context, instances):
     changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
     owners = {obj.calendar_organisation_id() for obj in chain(session.new, session.deleted, changed)
               if isinstance(obj, InPublicCalendars)}
-    now = utcnow()
-    for obj in changed:
-        if isinstance(obj, Organisation) and not sa.inspect(obj).attrs.calendar_changed_at.history.has_changes():
-            obj.calendar_changed_at = now  # its name is the feed's name
-    for organisation_id in owners - {None}:
+    renamed = [obj for obj in changed if isinstance(obj, Organisation)
+               and not sa.inspect(obj).attrs.calendar_changed_at.history.has_changes()]
+    owners.update(obj.id for obj in renamed)  # its name is the feed's name
+    for organisation_id in sorted(owners - {None}):
+        # Under the row's lock (the UPDATE would take it anyway), so that the stamp never
+        # goes back: a transaction that waited here must not write an earlier time than
+        # the one that went before it (clients may send If-Modified-Since).
+        latest = session.execute(sa.select(Organisation.calendar_changed_at)
+                                 .where(Organisation.id == organisation_id).with_for_update()).scalar()
         organisation = session.get(Organisation, organisation_id)
         if organisation is not None:
-            organisation.calendar_changed_at = now
+            now = utcnow()
+            organisation.calendar_changed_at = now if latest is None or now > latest else latest + timedelta(
+                microseconds=1)

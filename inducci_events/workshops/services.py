@@ -2,10 +2,12 @@
 
 Capacity is taken under :func:`~inducci_events.core.capacity.lock_parent` on the
 *parent*: the :class:`Event` row in series mode (one enrolment covers every session), the
-:class:`Session` row in session mode (capacity per session). Waitlist promotion happens
+:class:`Session` row in session mode (capacity per session; enrolling there locks the
+event first too, which also reads what enrolment needs of it). Waitlist promotion happens
 inside the transaction that frees or adds the seat, so a freed seat is never visible as
 free while someone waits. Lock order, where several rows are locked: event, then its
-sessions by id.
+sessions by id; changes to events and sessions then lock their organisation's row
+(``calendar_changed_at``) when they are flushed.
 
 Pending enrolments (events that require approval) hold no seat; approving one takes a
 seat only if one is free, otherwise it joins the waitlist (or is refused without one).

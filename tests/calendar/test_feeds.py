@@ -176,7 +176,8 @@ def test_public_feeds_change_with_what_they_show_and_only_then(client, make_even
                                                                make_organiser):
     """Public feeds take their ETag from the organisation's ``calendar_changed_at``: every
     change to a session, an event, a venue or a programme must move it; enrolments and other
-    organisations' changes must not (clients would download unchanged feeds)."""
+    organisations' changes must not (clients would download unchanged feeds). Personal feeds
+    see a renamed venue too."""
     from inducci_events.organisations import services as organisations
 
     user, org, venue = organiser
@@ -190,7 +191,8 @@ def test_public_feeds_change_with_what_they_show_and_only_then(client, make_even
         seen.append(response.headers["ETag"])
         return response.status_code == 200 and seen[-1] != seen[-2]
 
-    workshops.enrol(make_user(), event.id)
+    participant = make_user()
+    workshops.enrol(participant, event.id)
     other_user, other_org = make_organiser(slug="kranj")
     organisations.save_venue(other_user, other_org.id, name="Layer House", street="", postcode="4000",
                              city="Kranj", country="SI", timezone="Europe/Ljubljana")
@@ -205,10 +207,22 @@ def test_public_feeds_change_with_what_they_show_and_only_then(client, make_even
     assert changed() and "Company visit" in client.get(url).get_data(as_text=True)
     workshops.delete_session(user, event.id, event.sessions[-1].id)
     assert changed()
+    personal = client.get(feed_path(participant)).headers["ETag"]
     organisations.save_venue(user, org.id, venue_id=venue.id, name="Tabakfabrik, Lösehalle",
                              street=venue.street, postcode=venue.postcode, city=venue.city,
                              country=venue.country, timezone=venue.timezone)
     assert changed() and "Lösehalle" in client.get(url).get_data(as_text=True)
+    renamed = client.get(feed_path(participant), headers={"If-None-Match": personal})
+    assert renamed.status_code == 200 and "Lösehalle" in renamed.get_data(as_text=True)
+    programme = organisations.save_programme(user, org.id, title="Boot camp", summary="", description="",
+                                             targets="")
+    assert changed()
+    programme_url = f"/calendar/programmes/{programme.id}.ics"
+    before = client.get(programme_url).headers["ETag"]
+    organisations.save_programme(user, org.id, title="Growth-hacking boot camp", summary="", description="",
+                                 targets="", programme_id=programme.id)
+    retitled = client.get(programme_url, headers={"If-None-Match": before})
+    assert retitled.status_code == 200 and "Growth-hacking boot camp" in retitled.get_data(as_text=True)
     workshops.update_event(user, event.id, status="cancelled")
     assert changed() and "STATUS:CANCELLED" in client.get(url).get_data(as_text=True)
     assert not changed()

@@ -111,3 +111,22 @@ def test_repeated_feed_requests_reuse_prepared_statements(app, client, make_org)
     for _ in range(12):
         assert client.get(path).status_code == 200
     assert int(client.get("/_test/prepared").get_data()) > 0
+
+
+@pytest.mark.postgres_only
+def test_a_connection_lost_during_a_read_does_not_break_the_next_requests(app, client, database_url):
+    """The server ends the connection while a read-only request runs (a restart, a killed
+    backend): ending that request's transaction fails, quietly; the next requests work."""
+
+    @app.get("/_test/lost-connection")
+    def lost_connection():
+        pid = db.session.scalar(sa.select(sa.func.pg_backend_pid()))
+        other = sa.create_engine(database_url)
+        with other.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        other.dispose()
+        return "read"
+
+    assert client.get("/_test/lost-connection").status_code == 200
+    for _ in range(3):
+        assert client.get("/api/v1/health").get_json() == {"status": "ok", "database": "ok"}
