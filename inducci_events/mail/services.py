@@ -75,7 +75,12 @@ def defer_message(*, kind, user_id, payload):
         raise RuntimeError("defer_message() must run inside the unit of work of the change it reports")
     if kind not in COMPOSERS:
         raise ValueError(f"no composer for {kind!r}")
-    return _add(db.session(), OutboxMessage(kind=kind, user_id=user_id, payload=payload, next_attempt_at=utcnow()))
+    # A plain INSERT, sent now: the ORM's flush machinery would cost the booking more than
+    # the row itself (the other columns take their defaults).
+    db.session.execute(sa.insert(OutboxMessage).values(kind=kind, user_id=user_id, payload=payload,
+                                                       next_attempt_at=utcnow()))
+    if current_app.config.get("MAIL_DELIVER_AFTER_COMMIT"):
+        after_commit(_deliver_quietly)
 
 
 class ItemGone(Exception):
