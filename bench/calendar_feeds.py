@@ -22,19 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sqlalchemy as sa  # noqa: E402
-
+import local_db  # noqa: E402  (bench/local_db.py)
 import machine  # noqa: E402  (bench/machine.py: how fast the machine is right now)
-
-
-def _prepare_database(url):
-    if url.startswith("postgresql"):
-        target = sa.engine.make_url(url)
-        admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
-        admin.dispose()
 
 
 def build(app, events=500, sessions_per_event=10, enrolled=30):
@@ -96,7 +85,8 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     url = args.database or f"sqlite:///{tempfile.mkdtemp()}/bench-calendar.db"
-    _prepare_database(url)
+    if url.startswith("postgresql"):
+        local_db.recreate(url)
     os.environ.setdefault("SECRET_KEY", "bench")
 
     from inducci_events import create_app

@@ -14,7 +14,7 @@ import statistics
 import sys
 import tempfile
 import time as clock
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -40,7 +40,7 @@ def build(app, advisers=20, appointments=2000):
         session.add_all(orgs)
         session.flush()
         desks = [HelpDesk(organisation_id=orgs[i % 4].id, name=f"Desk {i}", online=True, topics=["business plan"],
-                          languages=["Italian"], network="Veneto", timezone="Europe/Rome", lead_time_hours=0,
+                          languages=["Italian"], network="Veneto", lead_time_hours=0,
                           horizon_days=70) for i in range(5)]
         session.add_all(desks)
         people = [User(email=f"p{i}@bench.test", name=f"Person {i}", password_hash="x") for i in range(400)]

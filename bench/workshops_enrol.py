@@ -23,7 +23,6 @@ out of the booking.
 """
 import argparse
 import http.client
-import json
 import os
 import secrets
 import signal
@@ -37,6 +36,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+import local_db  # bench/local_db.py
 import machine  # bench/machine.py: how fast the machine is right now
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,15 +45,6 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1/inducci_bench_events"
 HOST, PORT = "127.0.0.1", 8101
 EVENTS, CAPACITY, PEOPLE = 20, 100, 400
-
-
-def recreate_database(url):
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
-    admin.dispose()
 
 
 def migrate(env):
@@ -222,7 +213,7 @@ def main():
                NOTIFICATIONS_ENABLED="1" if args.notifications == "on" else "0", MAIL_DELIVER_AFTER_COMMIT="0")
 
     print(f"command: {' '.join([sys.executable, *sys.argv])}")
-    recreate_database(url)
+    local_db.recreate(url)
     migrate(env)
     event_ids, tokens = seed(url)
     print(f"seeded {len(event_ids)} events x {CAPACITY} seats, {len(tokens)} participants with tokens")

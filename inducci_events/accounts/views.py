@@ -1,26 +1,16 @@
 """Account pages: sign up, log in and out, profile."""
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import DomainError
-from ..core.http import show_error_on_form
+from ..core.http import safe_next, show_error_on_form
 from ..extensions import limiter
 from . import services
 from .forms import ConfirmForm, LoginForm, ProfileForm, RegisterForm
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(default):
-    """Only same-site paths are followed after log-in (no open redirect)."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
-        return target
-    return default
 
 
 def _login_limit():
@@ -50,7 +40,7 @@ def register():
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(url_for("organisations.index")))
+        return redirect(safe_next(url_for("organisations.index")))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -60,7 +50,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
-            return redirect(_safe_next(url_for("organisations.index")))
+            return redirect(safe_next(url_for("organisations.index")))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 

@@ -14,7 +14,7 @@ from ..workshops import queries, services
 from ..workshops.forms import ApiEventForm, ApiQuestionForm, ApiSessionForm
 from ..workshops.models import Event
 from . import bp
-from .serialise import ical_url
+from .serialise import ical_url, user_json
 from .schema import errors, obj, ok, operation, path_param, query_param, ref
 
 
@@ -136,10 +136,7 @@ def create_event():
 @token_required
 def update_event(event_id):
     data = json_body()
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise services.EventNotFound()
-    require_organiser(api_user(), event.organisation_id)
+    _organised_event(event_id)
     form = validate_json_form(ApiEventForm, data)
     values = _event_values(form, data)
     for name in ("title", "capacity", "status", "enrolment_mode"):
@@ -159,7 +156,7 @@ def enrol(event_id):
     if not isinstance(answers, dict):
         raise ValidationFailed(fields={"answers": [_("An object of question id to answer.")]})
     enrolment = services.enrol(api_user(), event_id, session_id=session_id, answers=answers)
-    return jsonify(enrolment_json(enrolment, {})), 201
+    return jsonify(enrolment_json(enrolment)), 201
 
 
 @bp.delete("/enrolments/<int:enrolment_id>")
@@ -172,21 +169,26 @@ def cancel_enrolment(enrolment_id):
 @bp.get("/events/<int:event_id>/enrolments")
 @token_required
 def list_enrolments(event_id):
+    return jsonify([enrolment_json(r.enrolment, r) for r in queries.participants(_organised_event(event_id))])
+
+
+def _organised_event(event_id):
+    """The event, when the token's user organises its organisation (404, then 403)."""
     event = db.session.get(Event, event_id)
     if event is None:
         raise services.EventNotFound()
     require_organiser(api_user(), event.organisation_id)
-    return jsonify([enrolment_json(r.enrolment, {q.id: a for q, a in r.answers}, r)
-                    for r in queries.participants(event)])
+    return event
 
 
-def enrolment_json(enrolment, answers, row=None):
+def enrolment_json(enrolment, row=None):
+    """An enrolment; with its participant row (organisers) the person, answers and attendance too."""
     data = {"id": enrolment.id, "event_id": enrolment.event_id, "session_id": enrolment.session_id,
             "status": enrolment.status}
     if row is not None:
-        data.update(user={"id": enrolment.user.id, "name": enrolment.user.name, "email": enrolment.user.email},
-                    answers={str(k): v for k, v in answers.items()}, waitlist_position=row.waitlist_position,
-                    attendance_count=row.attendance_count, enrolled_at=enrolment.created_at.isoformat())
+        data.update(user=user_json(enrolment.user), answers={str(q.id): a for q, a in row.answers},
+                    waitlist_position=row.waitlist_position, attendance_count=row.attendance_count,
+                    enrolled_at=enrolment.created_at.isoformat())
     return data
 
 

@@ -93,10 +93,10 @@ def create_helpdesk():
     form = validate_json_form(ApiDeskForm, data)
     values = {name: getattr(form, name).data for name in (
         "name", "online", "meeting_link", "topics", "languages", "network", "description")}
-    for name, default in (("lead_time_hours", 12), ("horizon_days", 56), ("cancel_until_hours", 24),
-                          ("max_upcoming_per_person", 3)):
-        value = getattr(form, name).data
-        values[name] = default if value is None else value
+    # Booking settings left out of the body take the service's defaults.
+    for name in ("lead_time_hours", "horizon_days", "cancel_until_hours", "max_upcoming_per_person"):
+        if getattr(form, name).data is not None:
+            values[name] = getattr(form, name).data
     desk = services.create_desk(api_user(), org.id, venue_id=form.venue_id.data, **values)
     return jsonify(helpdesk_json(desk)), 201
 

@@ -1,11 +1,5 @@
 """Model -> JSON shapes shared by API modules (the contract in shared/API.md)."""
-from flask import current_app, url_for
-
-
-def ical_url(endpoint, **values):
-    """The absolute https URL of a public iCalendar feed."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-
+from ..calendar.items import absolute as ical_url  # noqa: F401  (the absolute URL of a public feed)
 
 
 def user_json(user):

@@ -4,7 +4,7 @@ Rules (ARCHITECTURE.md): stable UIDs; SEQUENCE grows with every change of time, 
 status; cancelled items stay with STATUS:CANCELLED; every TZID used has its VTIMEZONE;
 all-day items are DATE values with an exclusive DTEND.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -21,6 +21,12 @@ def make_uid(kind, pk):
     return f"{kind}-{pk}@{UID_DOMAIN}"
 
 
+def latest(*stamps):
+    """The latest of the given times, ignoring ``None`` (``None`` if there is none)."""
+    stamps = [s for s in stamps if s is not None]
+    return max(stamps) if stamps else None
+
+
 @dataclass(frozen=True)
 class FeedItem:
     uid: str
@@ -35,7 +41,6 @@ class FeedItem:
     description: str = ""
     url: str = ""
     transparent: bool = False  # TRANSP:TRANSPARENT (does not block time)
-    categories: tuple = field(default_factory=tuple)
 
     @property
     def all_day(self):
@@ -79,12 +84,14 @@ def _event(item):
         event.add("description", item.description)
     if item.url:
         event.add("url", item.url)
-    if item.categories:
-        event.add("categories", list(item.categories))
     return event
 
 
-def build_calendar(name, items, *, method="PUBLISH", description="", refresh=timedelta(hours=1)):
+#: How often clients should fetch a feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+REFRESH = timedelta(hours=1)
+
+
+def build_calendar(name, items, *, method="PUBLISH"):
     """A complete VCALENDAR (bytes) for ``items``.
 
     ``method`` is ``PUBLISH`` for feeds and downloads, ``REQUEST``/``CANCEL`` for mail
@@ -97,11 +104,8 @@ def build_calendar(name, items, *, method="PUBLISH", description="", refresh=tim
     cal.add("method", method)
     cal.add("name", name)
     cal.add("x-wr-calname", name)
-    if description:
-        cal.add("description", description)
-        cal.add("x-wr-caldesc", description)
-    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", refresh)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", REFRESH)
     years = {}
     for item in items:
         if item.tz and not item.all_day:

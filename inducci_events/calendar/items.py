@@ -10,17 +10,20 @@ from flask import current_app, g, url_for
 from flask_babel import gettext as _
 
 from ..core.timeutil import zone
-from .ics import FeedItem, make_uid
+from .ics import FeedItem, latest, make_uid
 
 #: A cancelled item stays in personal and organiser feeds this long, so clients remove it.
 CANCELLED_KEPT = timedelta(days=30)
 
 
 def absolute(endpoint, **values):
-    """An absolute link (BASE_URL); remembered for the request, as a feed repeats them."""
+    """An absolute link (BASE_URL + path). Remembered in the app context, as a feed repeats
+    them (a URL never changes while the app runs); a long-lived worker's memo is bounded."""
     memo = g.setdefault("_calendar_urls", {})
     key = (endpoint, tuple(sorted(values.items())))
     if key not in memo:
+        if len(memo) >= 20_000:
+            memo.clear()
         memo[key] = current_app.config["BASE_URL"] + url_for(endpoint, **values)
     return memo[key]
 
@@ -31,10 +34,6 @@ def _place(venue):
 
 def _lines(*parts):
     return "\n".join(p for p in parts if p)
-
-
-def _latest(*stamps):
-    return max(s for s in stamps if s is not None)
 
 
 # --- events and workshop series ----------------------------------------------------
@@ -57,7 +56,7 @@ def session_item(session):
         summary=_session_summary(session),
         start=session.starts_at, end=session.ends_at, tz=session.venue.timezone,
         sequence=session.sequence + event.sequence,
-        last_modified=_latest(session.updated_at, event.updated_at),
+        last_modified=latest(session.updated_at, event.updated_at),
         status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",
         location=_place(session.venue), description=_session_description(session),
         url=absolute("workshops.detail", event_id=event.id),
@@ -73,7 +72,7 @@ def enrolment_session_item(session, enrolment):
         summary=_session_summary(session),
         start=session.starts_at, end=session.ends_at, tz=session.venue.timezone,
         sequence=session.sequence + event.sequence + enrolment.sequence,
-        last_modified=_latest(session.updated_at, event.updated_at, enrolment.updated_at),
+        last_modified=latest(session.updated_at, event.updated_at, enrolment.updated_at),
         status="CANCELLED" if cancelled else "CONFIRMED",
         location=_place(session.venue), description=_session_description(session),
         url=absolute("workshops.mine"),
@@ -90,7 +89,7 @@ def organiser_session_item(session, confirmed, waitlisted, enrolments_changed_at
         summary=f"{_session_summary(session)} [{confirmed}/{event.capacity}]",
         start=session.starts_at, end=session.ends_at, tz=session.venue.timezone,
         sequence=session.sequence + event.sequence,
-        last_modified=_latest(session.updated_at, event.updated_at, enrolments_changed_at),
+        last_modified=latest(session.updated_at, event.updated_at, enrolments_changed_at),
         status="CANCELLED" if event.status == "cancelled" else
         ("TENTATIVE" if event.status == "draft" else "CONFIRMED"),
         location=_place(session.venue), description=_lines(counts, _session_description(session)),

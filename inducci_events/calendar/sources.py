@@ -20,6 +20,7 @@ from ..organisations.models import Organisation, Venue
 from ..spaces.models import SpaceBooking, SpaceListing
 from ..workshops.models import Enrolment, Event, Session
 from . import items as build
+from .ics import latest
 
 #: How far back public and organiser feeds reach (older items drop out of subscriptions).
 HISTORY = timedelta(days=90)
@@ -33,11 +34,6 @@ class Feed:
     items: Callable[[], list]
 
 
-def _one(stmt):
-    """One row of aggregates (counts, latest change) for a version."""
-    return tuple(db.session.execute(stmt).one())
-
-
 def _versions(*selects):
     """Several one-row aggregates in one round trip (a cross join of one-row subqueries)."""
     subqueries = [select.subquery() for select in selects]
@@ -46,11 +42,6 @@ def _versions(*selects):
         joined = joined.join(sub, sa.true())
     return tuple(db.session.execute(
         sa.select(*[c for sub in subqueries for c in sub.c]).select_from(joined)).one())
-
-
-def _latest(*stamps):
-    stamps = [s for s in stamps if s is not None]
-    return max(stamps) if stamps else None
 
 
 def _window_start(now):
@@ -131,7 +122,7 @@ def listing_feed(listing, now=None):
     since = (now - HISTORY).date()
     conditions = [SpaceBooking.listing_id == listing.id, SpaceBooking.end_date >= since,
                   _recent_or(SpaceBooking.status, ("confirmed",), SpaceBooking.updated_at, now)]
-    version = _one(
+    version = _versions(
         sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at)).where(*conditions))
 
     def items():
@@ -141,7 +132,8 @@ def listing_feed(listing, now=None):
             booking.listing = listing  # all the same listing: no query per booking
         return [build.occupancy_item(b) for b in bookings]
 
-    return Feed(listing.title, ("listing", listing.id, since, *version), version[1], items)
+    changed = listing.organisation.calendar_changed_at  # the venue's name and address
+    return Feed(listing.title, ("listing", listing.id, since, changed, *version), latest(version[1], changed), items)
 
 
 def office_hour_blocks(desk, rules, absences, first_day, last_day):
@@ -169,10 +161,9 @@ def desk_feed(desk, now=None):
     now = now or utcnow()
     today = now.astimezone(zone(desk.timezone)).date()
     last_day = today + timedelta(days=desk.horizon_days)
-    rules_version = _one(
+    version = _versions(
         sa.select(sa.func.count(OfficeHourRule.id), sa.func.max(OfficeHourRule.created_at))
-        .where(OfficeHourRule.desk_id == desk.id))
-    absences_version = _one(
+        .where(OfficeHourRule.desk_id == desk.id),
         sa.select(sa.func.count(Absence.id), sa.func.max(Absence.id))
         .where(Absence.adviser_id.in_(sa.select(OfficeHourRule.adviser_id).where(OfficeHourRule.desk_id == desk.id)),
                Absence.ends_on >= today))
@@ -186,7 +177,9 @@ def desk_feed(desk, now=None):
         return [build.office_hours_item(desk, rule, rule.adviser.user.name, start, end)
                 for rule, start, end in office_hour_blocks(desk, rules, absences, today, last_day)]
 
-    return Feed(desk.name, ("desk", desk.id, today, *rules_version, *absences_version), rules_version[1], items)
+    # The organisation's stamp: a renamed or moved venue changes where the hours are.
+    changed = desk.organisation.calendar_changed_at
+    return Feed(desk.name, ("desk", desk.id, today, changed, *version), latest(version[1], changed), items)
 
 
 # --- personal ------------------------------------------------------------------------
@@ -248,7 +241,7 @@ def personal_feed(user, now=None):
         return sorted(result, key=lambda item: (str(item.start), item.uid))
 
     stamps = version[1], version[3], version[4], version[6], version[8], version[9]
-    return Feed(user.name, ("personal", user.id, since.date(), *version), _latest(*stamps), items)
+    return Feed(user.name, ("personal", user.id, since.date(), *version), latest(*stamps), items)
 
 
 # --- organisers and advisers ---------------------------------------------------------
@@ -261,12 +254,12 @@ def _enrolment_counts(org_id):
         .join(Event, Enrolment.event_id == Event.id)
         .where(Event.organisation_id == org_id, Enrolment.status.in_(("confirmed", "waitlisted")))
         .group_by(Enrolment.event_id, Enrolment.session_id, Enrolment.status)).all()
-    counts, latest = {}, {}
+    counts, changed_at = {}, {}
     for event_id, session_id, status, n, changed in rows:
         confirmed, waiting = counts.get((event_id, session_id), (0, 0))
         counts[(event_id, session_id)] = (confirmed + n, waiting) if status == "confirmed" else (confirmed, waiting + n)
-        latest[event_id] = _latest(latest.get(event_id), changed)
-    return counts, latest
+        changed_at[event_id] = latest(changed_at.get(event_id), changed)
+    return counts, changed_at
 
 
 def organiser_feed(user, org, now=None):
@@ -324,4 +317,4 @@ def organiser_feed(user, org, now=None):
 
     name = f"{org.short_name} · {user.name}"
     return Feed(name, ("organiser", user.id, org.id, organiser, since.date(), org.calendar_changed_at, *version),
-                _latest(org.calendar_changed_at, *(v for v in version if isinstance(v, datetime))), items)
+                latest(org.calendar_changed_at, *(v for v in version if isinstance(v, datetime))), items)

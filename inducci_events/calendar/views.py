@@ -1,17 +1,20 @@
 """Feed routes (public and secret), single-item downloads, and the subscriptions page."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm
 from ..extensions import db
-from ..helpdesk.models import Appointment, HelpDesk
+from ..helpdesk.models import Appointment
+from ..helpdesk.queries import desk_or_404
 from ..helpdesk.services import can_manage_appointment
-from ..organisations.models import Organisation, Programme
+from ..organisations.models import Programme
 from ..organisations.queries import organisation_by_slug
-from ..spaces.models import SpaceBooking, SpaceListing
+from ..spaces.models import SpaceBooking
+from ..spaces.queries import visible_listing
 from ..workshops.models import Event, Session
+from ..workshops.queries import check_visible
 from . import items as build
 from . import sources
 from .http import calendar_response
@@ -34,13 +37,6 @@ def _download(item, name, filename):
     )
 
 
-def _get_or_404(model, pk):
-    row = db.session.get(model, pk)
-    if row is None:
-        abort(404)
-    return row
-
-
 # --- public feeds (no personal data) ------------------------------------------------
 
 @bp.get("/organisations/<slug>.ics")
@@ -50,28 +46,23 @@ def organisation_feed(slug):
 
 @bp.get("/programmes/<int:programme_id>.ics")
 def programme_feed(programme_id):
-    return _serve(sources.programme_feed(_get_or_404(Programme, programme_id)), private=False)
+    return _serve(sources.programme_feed(db.get_or_404(Programme, programme_id)), private=False)
 
 
 @bp.get("/events/<int:event_id>.ics")
 def event_feed(event_id):
-    event = _get_or_404(Event, event_id)
-    if event.status == "draft":
-        abort(404)
-    return _serve(sources.event_feed(event), private=False)
+    # Public: a draft is not found, even for its organisers.
+    return _serve(sources.event_feed(check_visible(db.get_or_404(Event, event_id))), private=False)
 
 
 @bp.get("/spaces/<int:listing_id>.ics")
 def listing_feed(listing_id):
-    listing = _get_or_404(SpaceListing, listing_id)
-    if listing.status == "draft":
-        abort(404)
-    return _serve(sources.listing_feed(listing), private=False)
+    return _serve(sources.listing_feed(visible_listing(listing_id)), private=False)
 
 
 @bp.get("/helpdesks/<int:desk_id>.ics")
 def desk_feed(desk_id):
-    return _serve(sources.desk_feed(_get_or_404(HelpDesk, desk_id)), private=False)
+    return _serve(sources.desk_feed(desk_or_404(desk_id)), private=False)
 
 
 # --- secret feeds ------------------------------------------------------------------------
@@ -91,8 +82,8 @@ def personal_feed(token):
 @bp.get("/feed/<token>/<slug>.ics")
 def organiser_feed(token, slug):
     user = _feed_owner(token)
-    org = db.session.query(Organisation).filter_by(slug=slug).one_or_none()
-    if org is None or not (user.is_organiser_of(org.id) or user.is_adviser_of(org.id)):
+    org = organisation_by_slug(slug)
+    if not (user.is_organiser_of(org.id) or user.is_adviser_of(org.id)):
         abort(404)
     return _serve(sources.organiser_feed(user, org), private=True)
 
@@ -101,17 +92,15 @@ def organiser_feed(token, slug):
 
 @bp.get("/sessions/<int:session_id>.ics")
 def session_download(session_id):
-    session = _get_or_404(Session, session_id)
-    if session.event.status == "draft" and not (
-            current_user.is_authenticated and current_user.is_organiser_of(session.event.organisation_id)):
-        abort(404)
+    session = db.get_or_404(Session, session_id)
+    check_visible(session.event, current_user)
     return _download(build.session_item(session), session.event.title, f"session-{session.id}.ics")
 
 
 @bp.get("/space-bookings/<int:booking_id>.ics")
 @login_required
 def booking_download(booking_id):
-    booking = _get_or_404(SpaceBooking, booking_id)
+    booking = db.get_or_404(SpaceBooking, booking_id)
     if booking.user_id != current_user.id and not current_user.is_organiser_of(booking.listing.organisation_id):
         abort(404)
     return _download(build.booking_item(booking), booking.listing.title, f"space-booking-{booking.id}.ics")
@@ -120,7 +109,7 @@ def booking_download(booking_id):
 @bp.get("/appointments/<int:appointment_id>.ics")
 @login_required
 def appointment_download(appointment_id):
-    appointment = _get_or_404(Appointment, appointment_id)
+    appointment = db.get_or_404(Appointment, appointment_id)
     staff = can_manage_appointment(current_user, appointment)
     if appointment.user_id != current_user.id and not staff:
         abort(404)
@@ -133,17 +122,15 @@ def appointment_download(appointment_id):
 
 def feed_urls(user):
     """The user's secret feed URLs: ``{"feed_url", "webcal_url", "organiser_feeds": [...]}``."""
-    base = current_app.config["BASE_URL"]
-
-    def pair(path):
-        https = base + path
+    def pair(endpoint, **values):
+        https = build.absolute(endpoint, **values)
         return https, "webcal://" + https.split("://", 1)[1]
 
-    personal, personal_webcal = pair(url_for("calendar.personal_feed", token=user.calendar_token))
+    personal, personal_webcal = pair("calendar.personal_feed", token=user.calendar_token)
     organisations = {m.organisation.id: m.organisation for m in user.memberships}
     organiser_feeds = []
     for org in sorted(organisations.values(), key=lambda o: o.name):
-        https, webcal = pair(url_for("calendar.organiser_feed", token=user.calendar_token, slug=org.slug))
+        https, webcal = pair("calendar.organiser_feed", token=user.calendar_token, slug=org.slug)
         organiser_feeds.append({"organisation": org.slug, "name": org.name, "feed_url": https,
                                 "webcal_url": webcal})
     return {"feed_url": personal, "webcal_url": personal_webcal, "organiser_feeds": organiser_feeds}

@@ -48,6 +48,11 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+def sql_in(column, values):
+    """``column IN ('a', 'b')`` for CHECK constraints and partial indexes (literal SQL)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 def utcnow():
     """The current instant as an aware UTC datetime."""
     return datetime.now(timezone.utc)

@@ -4,6 +4,8 @@ Every 4xx/5xx under ``/api/`` is ``{"error": {"code", "message", "fields"?}}``; 
 page request gets the error page (or, for a DomainError raised by a form's service,
 the view catches it itself and re-renders the form with the message).
 """
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -27,6 +29,22 @@ _HTTP_CODES = {
     429: "rate_limited",
     500: "internal_error",
 }
+
+
+def safe_next(default):
+    """The ``next`` argument when it is a path on this site (no open redirect), else ``default``."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not parts.netloc and not parts.scheme):
+        return target
+    return default
+
+
+def back_or(default):
+    """Where the user came from (the Referer) when that is this site, else ``default``."""
+    referrer = request.referrer
+    return referrer if referrer and referrer.startswith(request.host_url) else default
 
 
 def wants_json():

@@ -1,6 +1,4 @@
 """Help-desk forms: pages use them with CSRF, the API without (``validate_json_form``)."""
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, Field, IntegerField, SelectField, SelectMultipleField, StringField,
@@ -12,13 +10,14 @@ from wtforms.widgets import TextInput
 
 from ..core.timeutil import parse_iso_datetime
 
+
 def choices(pairs):
     """``[(value, label), ...]`` as the SelectChoice objects WTForms 3.3 wants."""
     return [SelectChoice(value, label) for value, label in pairs]
 
 
 WEEKDAY_NAMES = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
-            (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday"))]
+                 (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday"))]
 MODE_NAMES = [("onsite", _l("On site")), ("online", _l("Online"))]
 WEEKDAYS = choices(WEEKDAY_NAMES)
 MODES = choices(MODE_NAMES)
@@ -159,6 +158,3 @@ class ProposeForm(FlaskForm):
 class NotesForm(FlaskForm):
     notes = TextAreaField(_l("Private notes"), validators=[Optional(), Length(max=5000)])
 
-
-def local_input(value: datetime):
-    return value.strftime("%Y-%m-%dT%H:%M")

@@ -10,11 +10,13 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, Versioned, utcnow
+from ..core.db import UTCDateTime, Versioned, sql_in, utcnow
 from ..extensions import db
 
 APPOINTMENT_STATUSES = ("confirmed", "cancelled", "completed", "no_show")
+#: Where an appointment takes place; office hours are on site or online, a mentoring visit is a ``visit``.
 MODES = ("onsite", "online", "visit")
+RULE_MODES = ("onsite", "online")
 MENTORING_STATUSES = ("open", "proposed", "accepted", "withdrawn")
 
 desk_advisers = sa.Table(
@@ -50,8 +52,6 @@ class HelpDesk(db.Model):
     topics: Mapped[list] = mapped_column(sa.JSON, default=list)
     languages: Mapped[list] = mapped_column(sa.JSON, default=list)
     network: Mapped[str] = mapped_column(sa.String(120), default="", index=True)
-    #: The venue's zone, else the organisation's; office-hour rules are wall-clock times in it.
-    timezone: Mapped[str] = mapped_column(sa.String(64))
     lead_time_hours: Mapped[int] = mapped_column(default=12)
     horizon_days: Mapped[int] = mapped_column(default=56)
     cancel_until_hours: Mapped[int] = mapped_column(default=24)
@@ -62,6 +62,14 @@ class HelpDesk(db.Model):
     venue: Mapped["Venue | None"] = relationship(lazy="joined")  # noqa: F821
     advisers: Mapped[list["Adviser"]] = relationship(secondary=desk_advisers, back_populates="desks",
                                                      lazy="selectin", order_by="Adviser.id")
+
+    @property
+    def timezone(self):
+        """The venue's zone, else the organisation's; office-hour rules are wall-clock times in it.
+
+        Derived, not stored, so a venue that moves to another zone takes its desks along.
+        """
+        return self.venue.timezone if self.venue is not None else self.organisation.timezone
 
     def __repr__(self):
         return f"<HelpDesk {self.id} {self.name}>"
@@ -93,7 +101,7 @@ class OfficeHourRule(db.Model):
     """Weekly office hours of one adviser at one desk, wall-clock in the desk's zone.
 
     ``weekdays`` is a bit mask (bit 0 = Monday). A one-off extra hour is a rule whose
-    ``valid_from`` equals ``valid_until`` (``one_off`` marks it for display).
+    ``valid_from`` equals ``valid_until`` (:attr:`one_off`).
     """
 
     __tablename__ = "helpdesk_rules"
@@ -104,7 +112,7 @@ class OfficeHourRule(db.Model):
         sa.CheckConstraint("buffer_minutes BETWEEN 0 AND 240", name="buffer_length"),
         sa.CheckConstraint("seats BETWEEN 1 AND 100", name="seats_range"),
         sa.CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="valid_order"),
-        sa.CheckConstraint("mode IN ('onsite', 'online')", name="mode_known"),
+        sa.CheckConstraint(sql_in("mode", RULE_MODES), name="mode_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,10 +128,14 @@ class OfficeHourRule(db.Model):
     mode: Mapped[str] = mapped_column(sa.String(10), default="onsite")
     valid_from: Mapped[date] = mapped_column(sa.Date)
     valid_until: Mapped[date | None] = mapped_column(sa.Date)
-    one_off: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     adviser: Mapped[Adviser] = relationship(lazy="joined")
+
+    @property
+    def one_off(self):
+        """Valid on a single date (extra hours), shown as "once" rather than as weekdays."""
+        return self.valid_until is not None and self.valid_until == self.valid_from
 
     @property
     def weekday_list(self):
@@ -152,9 +164,9 @@ class Appointment(Versioned, db.Model):
     __tablename__ = "helpdesk_appointments"
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="time_order"),
-        sa.CheckConstraint("status IN ('confirmed', 'cancelled', 'completed', 'no_show')", name="status_known"),
+        sa.CheckConstraint(sql_in("status", APPOINTMENT_STATUSES), name="status_known"),
         sa.CheckConstraint("seat >= 1", name="seat_positive"),
-        sa.CheckConstraint("mode IN ('onsite', 'online', 'visit')", name="mode_known"),
+        sa.CheckConstraint(sql_in("mode", MODES), name="mode_known"),
         # One adviser, one start, one seat: never two active appointments in the same place.
         sa.Index("uq_helpdesk_appointments_adviser_start_seat", "adviser_id", "starts_at", "seat", unique=True,
                  sqlite_where=sa.text("status != 'cancelled'"),
@@ -190,10 +202,6 @@ class Appointment(Versioned, db.Model):
     adviser: Mapped[Adviser] = relationship(lazy="joined")
     user: Mapped["User"] = relationship(lazy="joined")  # noqa: F821
 
-    @property
-    def is_active(self):
-        return self.status != "cancelled"
-
 
 class MentoringRequest(db.Model):
     """A person asks for a mentoring visit at their premises; an adviser proposes a time;
@@ -201,7 +209,7 @@ class MentoringRequest(db.Model):
 
     __tablename__ = "helpdesk_mentoring_requests"
     __table_args__ = (
-        sa.CheckConstraint("status IN ('open', 'proposed', 'accepted', 'withdrawn')", name="status_known"),
+        sa.CheckConstraint(sql_in("status", MENTORING_STATUSES), name="status_known"),
         sa.CheckConstraint("proposed_ends_at IS NULL OR proposed_ends_at > proposed_starts_at",
                            name="proposal_order"),
     )

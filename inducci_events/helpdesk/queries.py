@@ -1,14 +1,14 @@
 """Read-only look-ups for pages, API and the benchmark: desks, free slots, agendas, use."""
 from collections import Counter
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from ..core.db import utcnow
 from ..core.errors import NotFound
-from ..core.timeutil import zone
+from ..core.timeutil import local_to_utc, zone
 from ..extensions import db
-from ..organisations.models import Organisation
+from ..organisations.models import Organisation, Venue
 from .models import Absence, Adviser, Appointment, HelpDesk, MentoringRequest, OfficeHourRule, desk_advisers
 from .slots import compute_free_slots
 
@@ -20,15 +20,13 @@ def desk_or_404(desk_id):
     return desk
 
 
-def desks(*, organisation=None, topic=None, region=None, language=None, network=None):
+def desks(*, organisation=None, topic=None, region=None, language=None):
     """The desk directory, filtered; desks of one network are listed together."""
     stmt = sa.select(HelpDesk).join(Organisation, HelpDesk.organisation_id == Organisation.id)
     if organisation:
         stmt = stmt.where(Organisation.slug == organisation)
     if region:
         stmt = stmt.where(Organisation.region == region)
-    if network:
-        stmt = stmt.where(HelpDesk.network == network)
     found = db.session.scalars(stmt.order_by(HelpDesk.network, Organisation.name, HelpDesk.name)).unique().all()
     # Topics and languages are short JSON lists: filter them here, the same way on both databases.
     if topic:
@@ -53,31 +51,31 @@ def adviser_for_user(user):
     return db.session.scalar(sa.select(Adviser).where(Adviser.user_id == user.id))
 
 
-def free_slots(desk_ids, starts_at, ends_at, *, now=None, adviser_id=None, apply_booking_window=True):
+def free_slots(desk_ids, starts_at, ends_at, *, now=None):
     """Free slots of the desks ``desk_ids`` starting in ``[starts_at, ends_at)`` (UTC).
 
-    Three queries: the rules, the advisers' absences, and the advisers' active
-    appointments in range at *any* desk (an adviser booked elsewhere is not free).
-    With ``apply_booking_window`` only slots bookable now (lead time, horizon) are kept.
+    Four queries: the desks, the rules, the advisers' absences, and the advisers' active
+    appointments in range at *any* desk (an adviser booked elsewhere is not free). Only
+    slots bookable ``now`` (the desk's lead time and horizon) are kept.
     """
     desk_ids = list(desk_ids)
     now = now or utcnow()
+    # HelpDesk.timezone, in SQL: the venue's zone, else the organisation's.
     desk_rows = db.session.execute(
-        sa.select(HelpDesk.id, HelpDesk.timezone, HelpDesk.lead_time_hours, HelpDesk.horizon_days)
+        sa.select(HelpDesk.id, sa.func.coalesce(Venue.timezone, Organisation.timezone).label("timezone"),
+                  HelpDesk.lead_time_hours, HelpDesk.horizon_days)
+        .join(Organisation, HelpDesk.organisation_id == Organisation.id)
+        .outerjoin(Venue, HelpDesk.venue_id == Venue.id)
         .where(HelpDesk.id.in_(desk_ids))).all()
     zones = {row.id: row.timezone for row in desk_rows}
-    earliest = latest = None
-    if apply_booking_window:
-        earliest = {row.id: now + timedelta(hours=row.lead_time_hours) for row in desk_rows}
-        latest = {row.id: now + timedelta(days=row.horizon_days) + timedelta(seconds=1) for row in desk_rows}
+    earliest = {row.id: now + timedelta(hours=row.lead_time_hours) for row in desk_rows}
+    latest = {row.id: now + timedelta(days=row.horizon_days) + timedelta(seconds=1) for row in desk_rows}
     # Local dates may be a day either side of the UTC range.
     first_day = (starts_at - timedelta(days=1)).date()
     last_day = (ends_at + timedelta(days=1)).date()
     rule_stmt = sa.select(OfficeHourRule).where(
         OfficeHourRule.desk_id.in_(desk_ids), OfficeHourRule.valid_from <= last_day,
         sa.or_(OfficeHourRule.valid_until.is_(None), OfficeHourRule.valid_until >= first_day))
-    if adviser_id is not None:
-        rule_stmt = rule_stmt.where(OfficeHourRule.adviser_id == adviser_id)
     rules = db.session.scalars(rule_stmt.execution_options(populate_existing=False)).unique().all()
     adviser_ids = sorted({r.adviser_id for r in rules})
     if not rules:
@@ -107,10 +105,8 @@ def week_view(desk, slots, first_day, days=7):
 
 def local_day_bounds(day, tz_name, days=1):
     """UTC ``[start, end)`` of ``days`` local calendar days from ``day`` in ``tz_name``."""
-    tz = zone(tz_name)
-    start = datetime.combine(day, time()).replace(tzinfo=tz).astimezone(timezone.utc)
-    end = datetime.combine(day + timedelta(days=days), time()).replace(tzinfo=tz).astimezone(timezone.utc)
-    return start, end
+    return (local_to_utc(datetime.combine(day, time()), tz_name),
+            local_to_utc(datetime.combine(day + timedelta(days=days), time()), tz_name))
 
 
 def appointments_of_user(user):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Membership, User
@@ -20,7 +21,7 @@ from ..core.errors import Conflict, Forbidden, NotFound, Unauthorized, Validatio
 from ..core.timeutil import is_valid_timezone, zone
 from ..mail import notify
 from ..organisations.models import Organisation, Venue
-from .models import Absence, Adviser, Appointment, HelpDesk, MentoringRequest, OfficeHourRule
+from .models import RULE_MODES, Absence, Adviser, Appointment, HelpDesk, MentoringRequest, OfficeHourRule
 from .slots import rule_slots
 
 
@@ -28,36 +29,29 @@ from .slots import rule_slots
 
 class SlotTaken(Conflict):
     code = "slot_taken"
-
-    def __init__(self):
-        super().__init__(message=_("Someone else has just booked this slot. Please pick another one."))
+    default_message = _l("Someone else has just booked this slot. Please pick another one.")
 
 
 class AdviserBusy(Conflict):
     code = "adviser_busy"
-
-    def __init__(self):
-        super().__init__(message=_("The adviser already has an appointment at this time."))
+    default_message = _l("The adviser already has an appointment at this time.")
 
 
 class AdviserAbsent(Conflict):
     code = "adviser_absent"
-
-    def __init__(self):
-        super().__init__(message=_("The adviser is away on that day."))
+    default_message = _l("The adviser is away on that day.")
 
 
 class AlreadyBooked(Conflict):
     code = "already_booked"
-
-    def __init__(self):
-        super().__init__(message=_("You have already booked this slot."))
+    default_message = _l("You have already booked this slot.")
 
 
 class TooManyAppointments(Conflict):
     code = "too_many_appointments"
 
     def __init__(self, limit):
+        # The limit is part of the message, so it cannot be a fixed default_message.
         super().__init__(message=_("You can have at most %(n)d upcoming appointments at this desk.", n=limit))
 
 
@@ -71,9 +65,7 @@ class CancellationClosed(Conflict):
 
 class NotCancellable(Conflict):
     code = "not_cancellable"
-
-    def __init__(self):
-        super().__init__(message=_("This appointment can no longer be cancelled."))
+    default_message = _l("This appointment can no longer be cancelled.")
 
 
 def _invalid(code, field, message):
@@ -108,6 +100,51 @@ def can_manage_appointment(user, appointment):
         appointment.adviser.user_id == user.id or user.is_organiser_of(appointment.desk.organisation_id)))
 
 
+def cancel_deadline(appointment):
+    """The last instant the booked person may cancel: the desk's ``cancel_until_hours`` before the start."""
+    return appointment.starts_at - timedelta(hours=appointment.desk.cancel_until_hours)
+
+
+def _cancel_refusal(appointment, actor, now):
+    """Why ``actor`` may not cancel ``appointment`` at ``now`` (a DomainError), or None.
+
+    The person may cancel until :func:`cancel_deadline`; the adviser and the desk's
+    organisers may cancel any confirmed appointment at any time.
+    """
+    staff = can_manage_appointment(actor, appointment)
+    if not staff and appointment.user_id != getattr(actor, "id", None):
+        return NotFound("appointment_not_found", _("There is no such appointment."))
+    if appointment.status != "confirmed":
+        return NotCancellable()
+    if not staff and now > cancel_deadline(appointment):
+        return CancellationClosed(appointment.desk.cancel_until_hours)
+    return None
+
+
+def can_cancel(appointment, actor, now):
+    """Whether :func:`cancel` would let ``actor`` cancel ``appointment`` at ``now`` (for pages)."""
+    return _cancel_refusal(appointment, actor, now) is None
+
+
+def _mark_refusal(appointment, actor, now):
+    """Why ``actor`` may not record the outcome of ``appointment`` at ``now``, or None.
+
+    The adviser and the desk's organisers may, once the appointment has started, unless it was cancelled.
+    """
+    if not can_manage_appointment(actor, appointment):
+        return NotFound("appointment_not_found", _("There is no such appointment."))
+    if appointment.status == "cancelled":
+        return Conflict("not_markable", _("A cancelled appointment cannot be marked."))
+    if appointment.starts_at > now:
+        return Conflict("not_started_yet", _("An appointment can be marked once it has started."))
+    return None
+
+
+def can_mark(appointment, actor, now):
+    """Whether :func:`mark` would let ``actor`` record an outcome of ``appointment`` at ``now`` (for pages)."""
+    return _mark_refusal(appointment, actor, now) is None
+
+
 # --- organisers: desks, advisers, office hours ------------------------------------
 
 def create_desk(actor, organisation_id, *, name, online=False, venue_id=None, topics=(), languages=(),
@@ -132,6 +169,7 @@ def create_desk(actor, organisation_id, *, name, online=False, venue_id=None, to
                 raise _invalid("venue_not_found", "venue_id", _("Pick one of your organisation's venues."))
         if venue is None and not online:
             raise _invalid("venue_or_online", "venue_id", _("Pick a venue or mark the desk as online."))
+        # The desk's zone is read from the venue (else the organisation) whenever it is needed.
         tz_name = venue.timezone if venue else org.timezone
         if not is_valid_timezone(tz_name):  # pragma: no cover - venues and partners are validated
             raise _invalid("bad_timezone", "venue_id", _("The venue has no valid time zone."))
@@ -139,7 +177,7 @@ def create_desk(actor, organisation_id, *, name, online=False, venue_id=None, to
             organisation_id=org.id, venue_id=venue.id if venue else None, name=name.strip(), online=bool(online),
             topics=_clean_list(topics), languages=_clean_list(languages), network=(network or "").strip(),
             description=(description or "").strip(), meeting_link=(meeting_link or "").strip(),
-            timezone=tz_name, lead_time_hours=lead_time_hours, horizon_days=horizon_days,
+            lead_time_hours=lead_time_hours, horizon_days=horizon_days,
             cancel_until_hours=cancel_until_hours, max_upcoming_per_person=max_upcoming_per_person,
         )
         session.add(desk)
@@ -191,7 +229,7 @@ def add_adviser(actor, desk_id, *, email, bio="", topics=()):
 
 
 def add_rule(actor, desk_id, *, adviser_id, weekdays, start_time, end_time, slot_minutes, valid_from,
-             valid_until=None, seats=1, buffer_minutes=0, mode="onsite", one_off=False):
+             valid_until=None, seats=1, buffer_minutes=0, mode="onsite"):
     """Weekly office hours of an adviser at a desk (wall-clock times in the desk's zone).
 
     :raises Forbidden: the actor does not organise the desk's organisation.
@@ -222,24 +260,23 @@ def add_rule(actor, desk_id, *, adviser_id, weekdays, start_time, end_time, slot
             raise _invalid("no_slot_fits", "slot_minutes", _("Not a single slot fits between start and end."))
         if valid_until is not None and valid_until < valid_from:
             raise _invalid("valid_order", "valid_until", _("“Valid until” must not be before “valid from”."))
-        if mode not in ("onsite", "online"):
+        if mode not in RULE_MODES:
             raise _invalid("mode_unknown", "mode", _("On site or online."))
         if mode == "onsite" and desk.venue_id is None:
             raise _invalid("no_venue", "mode", _("This desk has no venue: its office hours are online."))
         rule = OfficeHourRule(desk_id=desk.id, adviser_id=adviser.id, weekdays=mask, start_time=start_time,
                               end_time=end_time, slot_minutes=slot_minutes, buffer_minutes=buffer_minutes,
-                              seats=seats, mode=mode, valid_from=valid_from, valid_until=valid_until,
-                              one_off=one_off)
+                              seats=seats, mode=mode, valid_from=valid_from, valid_until=valid_until)
         session.add(rule)
     return rule
 
 
 def add_extra_hours(actor, desk_id, *, adviser_id, on_date, start_time, end_time, slot_minutes, seats=1,
                     buffer_minutes=0, mode="onsite"):
-    """One-off extra office hours on one date: a rule valid on that single day."""
+    """One-off extra office hours on one date: a rule valid on that single day (``one_off``)."""
     return add_rule(actor, desk_id, adviser_id=adviser_id, weekdays=[on_date.weekday()], start_time=start_time,
                     end_time=end_time, slot_minutes=slot_minutes, valid_from=on_date, valid_until=on_date,
-                    seats=seats, buffer_minutes=buffer_minutes, mode=mode, one_off=True)
+                    seats=seats, buffer_minutes=buffer_minutes, mode=mode)
 
 
 def add_absence(actor, adviser_id, *, starts_on, ends_on, reason=""):
@@ -382,25 +419,17 @@ def cancel(actor, appointment_id, *, now=None):
         appointment = session.get(Appointment, appointment_id)
         if appointment is None:
             raise NotFound("appointment_not_found", _("There is no such appointment."))
-        staff = can_manage_appointment(actor, appointment)
-        if appointment.user_id != actor.id and not staff:
+        if appointment.user_id != actor.id and not can_manage_appointment(actor, appointment):
             raise NotFound("appointment_not_found", _("There is no such appointment."))
         lock_parent(Adviser, appointment.adviser_id)
         session.refresh(appointment)
-        if appointment.status != "confirmed":
-            raise NotCancellable()
-        if not staff:
-            deadline = appointment.starts_at - timedelta(hours=appointment.desk.cancel_until_hours)
-            if now > deadline:
-                raise CancellationClosed(appointment.desk.cancel_until_hours)
+        refusal = _cancel_refusal(appointment, actor, now)
+        if refusal is not None:
+            raise refusal
         appointment.status = "cancelled"
         appointment.cancelled_at = now
         notify.appointment(appointment, "appointment_cancelled")
     return appointment
-
-
-def cancel_deadline(appointment):
-    return appointment.starts_at - timedelta(hours=appointment.desk.cancel_until_hours)
 
 
 def mark(actor, appointment_id, outcome, *, now=None):
@@ -419,10 +448,9 @@ def mark(actor, appointment_id, outcome, *, now=None):
             raise NotFound("appointment_not_found", _("There is no such appointment."))
         lock_parent(Adviser, appointment.adviser_id)
         session.refresh(appointment)
-        if appointment.status == "cancelled":
-            raise Conflict("not_markable", _("A cancelled appointment cannot be marked."))
-        if appointment.starts_at > now:
-            raise Conflict("not_started_yet", _("An appointment can be marked once it has started."))
+        refusal = _mark_refusal(appointment, actor, now)
+        if refusal is not None:
+            raise refusal
         appointment.status = outcome
     return appointment
 

@@ -7,7 +7,7 @@ Tuesday 14:00 rule in Europe/Rome is 14:00 local on both sides of a clock change
 (13:00 UTC in winter, 12:00 UTC in summer).
 """
 from bisect import bisect_left
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
 from ..core.timeutil import zone
@@ -169,17 +169,3 @@ def compute_free_slots(rules, absences, appointments, desk_zones, starts_at, end
     return [Slot(desk_id, adviser_id, rule_id, _utc(start), _utc(end), seats, mode, left)
             for start, adviser_id, desk_id, end, rule_id, seats, mode, left in free]
 
-
-def parse_weekdays(values):
-    """``[0, 2]`` -> bit mask ``0b101``."""
-    mask = 0
-    for value in values:
-        mask |= 1 << int(value)
-    return mask
-
-
-def date_range_days(first: date, last: date):
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)

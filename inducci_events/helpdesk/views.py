@@ -8,12 +8,12 @@ from flask_login import current_user, login_required
 
 from ..core.db import utcnow
 from ..core.errors import DomainError
-from ..core.http import flash_error, show_error_on_form
+from ..core.http import back_or, flash_error, show_error_on_form
 from ..core.timeutil import local_to_utc, parse_iso_datetime, utc_to_local
 from ..organisations import queries as org_queries
 from . import queries, services
-from .forms import (WEEKDAY_NAMES, AbsenceForm, AdviserForm, DeskForm, ExtraHoursForm, HiddenBookingForm,
-                    MentoringForm, NotesForm, ProposeForm, RuleForm, choices)
+from .forms import (AbsenceForm, AdviserForm, DeskForm, ExtraHoursForm, HiddenBookingForm, MentoringForm, NotesForm,
+                    ProposeForm, RuleForm, choices)
 
 bp = Blueprint("helpdesk", __name__)
 
@@ -116,8 +116,8 @@ def request_mentoring(desk_id):
 def mine():
     now = utcnow()
     appointments = queries.appointments_of_user(current_user)
-    rows = [dict(a=a, can_cancel=a.status == "confirmed" and now <= services.cancel_deadline(a),
-                 upcoming=a.starts_at > now) for a in appointments]
+    rows = [dict(a=a, can_cancel=services.can_cancel(a, current_user, now), upcoming=a.starts_at > now)
+            for a in appointments]
     return render_template("helpdesk/mine.html", rows=rows,
                            requests=queries.mentoring_requests_of_user(current_user))
 
@@ -163,8 +163,8 @@ def agenda():
     days = 7 if view == "week" else 1
     start, end = queries.local_day_bounds(day, tz_name, days=days)
     now = utcnow()
-    rows = [dict(a=a, can_mark=a.status in ("confirmed", "no_show", "completed") and a.starts_at <= now,
-                 can_cancel=a.status == "confirmed" and a.starts_at > now, notes_form=NotesForm(notes=a.adviser_notes))
+    rows = [dict(a=a, can_mark=services.can_mark(a, current_user, now),
+                 can_cancel=services.can_cancel(a, current_user, now))
             for a in queries.agenda(adviser, start, end)]
     return render_template("helpdesk/agenda.html", adviser=adviser, rows=rows, day=day, view=view, days=days,
                            tz_name=tz_name, step=timedelta(days=days),
@@ -180,11 +180,7 @@ def mark(appointment_id, outcome):
         flash_error(error)
     else:
         flash(_("Marked as completed.") if outcome == "completed" else _("Marked as no-show."), "success")
-    return redirect(request.referrer if _same_site(request.referrer) else url_for("helpdesk.agenda"))
-
-
-def _same_site(url):
-    return bool(url) and url.startswith(request.host_url)
+    return redirect(back_or(url_for("helpdesk.agenda")))
 
 
 @bp.post("/helpdesks/appointments/<int:appointment_id>/notes")
@@ -200,7 +196,7 @@ def notes(appointment_id):
             flash(_("The notes have been saved."), "success")
     else:
         flash(_("The notes could not be saved."), "error")
-    return redirect(request.referrer if _same_site(request.referrer) else url_for("helpdesk.agenda"))
+    return redirect(back_or(url_for("helpdesk.agenda")))
 
 
 @bp.route("/helpdesks/mentoring/<int:request_id>/propose", methods=["GET", "POST"])
@@ -277,11 +273,7 @@ def manage_desk(slug, desk_id):
     org, desk = _managed_desk(slug, desk_id)
     return render_template("helpdesk/manage_desk.html", org=org, desk=desk, use=queries.desk_use(desk),
                            rules=queries.rules_of_desk(desk),
-                           absences=queries.absences_of([a.id for a in desk.advisers]), weekdays=_weekday_names())
-
-
-def _weekday_names():
-    return {n: str(label) for n, label in WEEKDAY_NAMES}
+                           absences=queries.absences_of([a.id for a in desk.advisers]))
 
 
 @bp.route("/manage/<slug>/helpdesks/<int:desk_id>/advisers/new", methods=["GET", "POST"])

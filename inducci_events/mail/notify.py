@@ -245,9 +245,8 @@ def enrolment_pending(enrolment):
     """To the event's organisers: a person waits for their approval."""
     from ..workshops.models import Event
 
-    payload = _snapshot(enrolment)
-    for organiser in organisers_of(db.session.get(Event, enrolment.event_id).organisation_id):
-        defer_message(kind="organiser_enrolment_pending", user_id=organiser.id, payload=payload)
+    _tell_organisers("organiser_enrolment_pending", db.session.get(Event, enrolment.event_id).organisation_id,
+                     _snapshot(enrolment))
 
 
 @_composer("organiser_enrolment_pending")
@@ -294,9 +293,14 @@ def booking_requested(booking):
     """To the listing's organisers: a new request waits for their decision."""
     from ..spaces.models import SpaceListing
 
-    payload = _snapshot(booking)
-    for organiser in organisers_of(db.session.get(SpaceListing, booking.listing_id).organisation_id):
-        defer_message(kind="organiser_space_request", user_id=organiser.id, payload=payload)
+    _tell_organisers("organiser_space_request", db.session.get(SpaceListing, booking.listing_id).organisation_id,
+                     _snapshot(booking))
+
+
+def _tell_organisers(kind, organisation_id, payload):
+    """One deferred message per organiser of the organisation, each composed in their language."""
+    for organiser in organisers_of(organisation_id):
+        defer_message(kind=kind, user_id=organiser.id, payload=payload)
 
 
 @_composer("organiser_space_request")

@@ -30,9 +30,13 @@ def render(template, locale, context, recipient_name=""):
 
 def _add(session, message):
     session.add(message)
+    _deliver_after_commit()
+    return message
+
+
+def _deliver_after_commit():
     if current_app.config.get("MAIL_DELIVER_AFTER_COMMIT"):
         after_commit(_deliver_quietly)
-    return message
 
 
 def queue_message(*, kind, template, recipient_email, recipient_name="", locale="en", user_id=None,
@@ -79,8 +83,7 @@ def defer_message(*, kind, user_id, payload):
     # the row itself (the other columns take their defaults).
     db.session.execute(sa.insert(OutboxMessage).values(kind=kind, user_id=user_id, payload=payload,
                                                        next_attempt_at=utcnow()))
-    if current_app.config.get("MAIL_DELIVER_AFTER_COMMIT"):
-        after_commit(_deliver_quietly)
+    _deliver_after_commit()
 
 
 class ItemGone(Exception):

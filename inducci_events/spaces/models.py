@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, Versioned, utcnow
+from ..core.db import UTCDateTime, Versioned, sql_in, utcnow
 from ..extensions import db
 
 KINDS = ("shop", "studio", "showroom_shelf", "box", "desk", "workshop", "office")
@@ -22,10 +22,6 @@ BOOKING_STATUSES = ("requested", "confirmed", "declined", "cancelled", "expired"
 ACTIVE_STATUSES = ("requested", "confirmed")
 
 
-def _in(column, values):
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class SpaceListing(db.Model):
     __tablename__ = "space_listings"
     __table_args__ = (
@@ -34,9 +30,9 @@ class SpaceListing(db.Model):
         sa.CheckConstraint("max_days >= min_days", name="max_days_not_below_min"),
         sa.CheckConstraint("available_until >= available_from", name="window_order"),
         sa.CheckConstraint("lead_days >= 0", name="lead_days_not_negative"),
-        sa.CheckConstraint(_in("booking_mode", BOOKING_MODES), name="booking_mode_known"),
-        sa.CheckConstraint(_in("status", LISTING_STATUSES), name="status_known"),
-        sa.CheckConstraint(_in("kind", KINDS), name="kind_known"),
+        sa.CheckConstraint(sql_in("booking_mode", BOOKING_MODES), name="booking_mode_known"),
+        sa.CheckConstraint(sql_in("status", LISTING_STATUSES), name="status_known"),
+        sa.CheckConstraint(sql_in("kind", KINDS), name="kind_known"),
         sa.Index("ix_space_listings_status_window", "status", "available_from", "available_until"),
     )
 
@@ -126,13 +122,13 @@ class SpaceBooking(Versioned, db.Model):
     __table_args__ = (
         sa.CheckConstraint("end_date > start_date", name="date_order"),
         sa.CheckConstraint("units > 0", name="units_positive"),
-        sa.CheckConstraint(_in("status", BOOKING_STATUSES), name="status_known"),
+        sa.CheckConstraint(sql_in("status", BOOKING_STATUSES), name="status_known"),
         sa.CheckConstraint("status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"),
         # One active booking per person, listing and start day: a double-submitted form
         # cannot create two.
         sa.Index("uq_space_bookings_active_per_user", "listing_id", "user_id", "start_date", unique=True,
-                 sqlite_where=sa.text(_in("status", ACTIVE_STATUSES)),
-                 postgresql_where=sa.text(_in("status", ACTIVE_STATUSES))),
+                 sqlite_where=sa.text(sql_in("status", ACTIVE_STATUSES)),
+                 postgresql_where=sa.text(sql_in("status", ACTIVE_STATUSES))),
         # Availability reads only confirmed bookings of one listing that end after a day.
         sa.Index("ix_space_bookings_confirmed_by_end", "listing_id", "end_date", "start_date",
                  sqlite_where=sa.text("status = 'confirmed'"), postgresql_where=sa.text("status = 'confirmed'")),

@@ -18,7 +18,8 @@ from ..core.db import utcnow
 from ..core.errors import NotFound
 from ..core.timeutil import utc_to_local
 from ..extensions import db
-from ..organisations.models import Organisation, Venue
+from ..organisations import queries as org_queries
+from ..organisations.models import Organisation, Programme, Venue
 from .models import SpaceBlackout, SpaceBooking, SpaceListing
 
 #: The longest range the availability look-up answers in one go.
@@ -35,15 +36,21 @@ def days(start, end):
     return [start + timedelta(days=i) for i in range((end - start).days)]
 
 
-def usage_by_day(listing_id, start, end, *, exclude_booking_id=None):
+def usage_by_day(listing_id, start, end):
     """Confirmed units per day of ``[start, end)`` for one listing: ``{date: units}``."""
     stmt = sa.select(SpaceBooking.start_date, SpaceBooking.end_date, SpaceBooking.units).where(
         SpaceBooking.listing_id == listing_id, SpaceBooking.status == "confirmed",
         SpaceBooking.end_date > start, SpaceBooking.start_date < end,
     )
-    if exclude_booking_id is not None:
-        stmt = stmt.where(SpaceBooking.id != exclude_booking_id)
     return _sum_per_day(db.session.execute(stmt).all(), start, end)
+
+
+def full_days(listing, start, end, units):
+    """The days of ``[start, end)`` on which ``units`` more units would not fit beside the
+    confirmed bookings, sorted (empty when they fit). The services call this under the
+    listing's lock before confirming; the inbox calls it to warn early."""
+    usage = usage_by_day(listing.id, start, end)
+    return sorted(day for day, used in usage.items() if used + units > listing.units)
 
 
 def _sum_per_day(rows, start, end):
@@ -79,7 +86,6 @@ def closed_reason(listing, day, blackouts=None):
 class Day:
     date: date
     free_units: int
-    confirmed_units: int
     closed: str | None = None
     in_month: bool = True
     is_past: bool = False
@@ -94,7 +100,7 @@ def availability(listing, start, end, *, now=None):
         used = usage.get(day, 0)
         closed = closed_reason(listing, day)
         free = 0 if closed else max(listing.units - used, 0)
-        result.append(Day(day, free, used, closed, is_past=day < today))
+        result.append(Day(day, free, closed, is_past=day < today))
     return result
 
 
@@ -148,13 +154,6 @@ def listing_of(org, listing_id):
     if listing is None or listing.organisation_id != org.id:
         raise NotFound("listing_not_found")
     return listing
-
-
-def booking_by_id(booking_id):
-    booking = db.session.get(SpaceBooking, booking_id)
-    if booking is None:
-        raise NotFound("booking_not_found")
-    return booking
 
 
 def regions():
@@ -233,10 +232,29 @@ def inbox(org, *, now=None):
     for booking in requests:
         conflicts = [other for other in requests if other.id != booking.id and other.listing_id == booking.listing_id
                      and other.start_date < booking.end_date and other.end_date > booking.start_date]
-        usage = usage_by_day(booking.listing_id, booking.start_date, booking.end_date)
-        full = sorted(day for day, used in usage.items() if used + booking.units > booking.listing.units)
+        full = full_days(booking.listing, booking.start_date, booking.end_date, booking.units)
         items.append(InboxItem(booking, conflicts, not full, full))
     return items
+
+
+def open_request_count(org, *, now=None):
+    """How many requests :func:`inbox` lists, counted by the database.
+
+    A request is open until its start day comes at its venue, so the count compares each
+    start date with the local today of its venue's zone (one condition per zone in use).
+    """
+    now = now or utcnow()
+    zones = db.session.scalars(sa.select(Venue.timezone).join(SpaceListing, SpaceListing.venue_id == Venue.id)
+                               .where(SpaceListing.organisation_id == org.id).distinct()).all()
+    if not zones:
+        return 0
+    open_in_zone = sa.or_(*(sa.and_(Venue.timezone == zone, SpaceBooking.start_date > utc_to_local(now, zone).date())
+                            for zone in zones))
+    stmt = (sa.select(sa.func.count(SpaceBooking.id))
+            .join(SpaceListing, SpaceBooking.listing_id == SpaceListing.id)
+            .join(Venue, SpaceListing.venue_id == Venue.id)
+            .where(SpaceListing.organisation_id == org.id, SpaceBooking.status == "requested", open_in_zone))
+    return db.session.scalar(stmt)
 
 
 def organisation_bookings(org, *, listing_id=None):
@@ -288,9 +306,7 @@ def bookings_csv(org, *, now=None):
 
 
 def venues_and_programmes(org):
-    from ..organisations.models import Programme
-
-    venues = db.session.scalars(sa.select(Venue).where(Venue.organisation_id == org.id).order_by(Venue.name)).all()
+    venues = org_queries.venues_of(org)
     programmes = db.session.scalars(
         sa.select(Programme).where(Programme.organisation_id == org.id).order_by(Programme.title)).all()
     return venues, programmes

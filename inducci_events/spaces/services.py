@@ -130,11 +130,6 @@ def check_booking_range(listing, start_date, end_date, units, today):
                 last=format_date(blackout.end_date - timedelta(days=1), "medium")))
 
 
-def _full_days(listing, start_date, end_date, units, exclude_booking_id=None):
-    usage = queries.usage_by_day(listing.id, start_date, end_date, exclude_booking_id=exclude_booking_id)
-    return sorted(day for day, used in usage.items() if used + units > listing.units)
-
-
 def _no_capacity(full):
     return NoCapacity(message=_("Not enough free units on: %(days)s.", days=_day_list(full)))
 
@@ -166,7 +161,7 @@ def create_booking(actor, listing_id, *, start_date, end_date, units=1, purpose=
         if not accept_terms:
             raise _invalid("terms_not_accepted", "accept_terms", _("Accept the terms of use to book this space."))
         check_booking_range(listing, start_date, end_date, units, queries.local_today(listing, now))
-        full = _full_days(listing, start_date, end_date, units)
+        full = queries.full_days(listing, start_date, end_date, units)
         if full:
             raise _no_capacity(full)
         booking = SpaceBooking(
@@ -190,12 +185,25 @@ def create_booking(actor, listing_id, *, start_date, end_date, units=1, purpose=
     return booking
 
 
-def _booking_for_organiser(actor, booking_id):
+def booking_for_organiser(actor, booking_id, *, organisation_id=None):
+    """The booking, for an organiser of its listing's organisation (the access rule of
+    approve and decline; the decline page uses it to show the request).
+
+    ``organisation_id`` is the organisation the caller reached the booking through (the
+    organiser pages' URL): a booking of another organisation is not found there, even for
+    someone who organises both.
+
+    :raises Unauthorized: nobody is logged in.
+    :raises NotFound: no such booking, or it is not ``organisation_id``'s.
+    :raises Forbidden: the actor does not organise the listing's organisation.
+    """
     _require_user(actor)
     booking = db.session.get(SpaceBooking, booking_id)
     if booking is None:
         raise NotFound("booking_not_found")
     require_organiser(actor, booking.listing.organisation_id)
+    if organisation_id is not None and booking.listing.organisation_id != organisation_id:
+        raise NotFound("booking_not_found")
     return booking
 
 
@@ -214,20 +222,22 @@ def _open_request(booking, now):
         raise RequestExpired()
 
 
-def approve_booking(actor, booking_id, *, now=None):
+def approve_booking(actor, booking_id, *, organisation_id=None, now=None):
     """Confirm an open request, if it still fits beside the confirmed bookings.
 
     :raises Forbidden: the actor does not organise the listing's organisation.
+    :raises NotFound: no such booking, or not one of ``organisation_id`` (when given), see
+        :func:`booking_for_organiser`.
     :raises NotPending: the booking is not an open request (already decided or cancelled).
     :raises RequestExpired: its start day has come.
     :raises NoCapacity: another booking took the units meanwhile (the message names the days).
     """
     now = now or utcnow()
-    booking = _booking_for_organiser(actor, booking_id)
+    booking = booking_for_organiser(actor, booking_id, organisation_id=organisation_id)
     with unit_of_work():
         booking = _relock(booking.id, booking.listing_id)
         _open_request(booking, now)
-        full = _full_days(booking.listing, booking.start_date, booking.end_date, booking.units)
+        full = queries.full_days(booking.listing, booking.start_date, booking.end_date, booking.units)
         if full:
             raise _no_capacity(full)
         booking.status = "confirmed"
@@ -236,15 +246,15 @@ def approve_booking(actor, booking_id, *, now=None):
     return booking
 
 
-def decline_booking(actor, booking_id, reason, *, now=None):
+def decline_booking(actor, booking_id, reason, *, organisation_id=None, now=None):
     """Decline an open request with a reason the creative will see.
 
     :raises ValidationFailed: no reason given.
-    :raises Forbidden, NotPending, RequestExpired: as for :func:`approve_booking`.
+    :raises Forbidden, NotFound, NotPending, RequestExpired: as for :func:`approve_booking`.
     """
     now = now or utcnow()
     reason = (reason or "").strip()
-    booking = _booking_for_organiser(actor, booking_id)
+    booking = booking_for_organiser(actor, booking_id, organisation_id=organisation_id)
     if not reason:
         raise _invalid("reason_missing", "reason", _("Tell the creative why the request is declined."))
     with unit_of_work():

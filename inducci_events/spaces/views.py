@@ -7,9 +7,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.auth import require_organiser
 from ..core.errors import DomainError
-from ..core.http import flash_error, show_error_on_form
+from ..core.http import flash_error, safe_next, show_error_on_form
 from ..organisations import queries as org_queries
 from . import queries, services
 from .forms import (
@@ -123,10 +122,7 @@ def cancel(booking_id):
         flash_error(error)
     else:
         flash(_("The booking of %(title)s has been cancelled.", title=booking.listing.title), "success")
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("spaces.my_bookings"))
+    return redirect(safe_next(url_for("spaces.my_bookings")))
 
 
 # --- organisers ---------------------------------------------------------------------
@@ -140,7 +136,7 @@ def _managed(slug):
 def manage(slug):
     org = _managed(slug)
     return render_template("spaces/manage.html", org=org, listings=queries.organiser_listings(org),
-                           open_requests=len(queries.inbox(org)))
+                           open_requests=queries.open_request_count(org))
 
 
 @bp.route("/manage/<slug>/spaces/new", methods=["GET", "POST"])
@@ -186,7 +182,7 @@ def inbox(slug):
 def approve(slug, booking_id):
     org = _managed(slug)
     try:
-        booking = services.approve_booking(current_user, booking_id)
+        booking = services.approve_booking(current_user, booking_id, organisation_id=org.id)
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -202,12 +198,11 @@ def approve(slug, booking_id):
 @login_required
 def decline(slug, booking_id):
     org = _managed(slug)
-    booking = queries.booking_by_id(booking_id)
-    require_organiser(current_user, booking.listing.organisation_id)
+    booking = services.booking_for_organiser(current_user, booking_id, organisation_id=org.id)
     form = DeclineForm()
     if form.validate_on_submit():
         try:
-            services.decline_booking(current_user, booking_id, form.reason.data)
+            services.decline_booking(current_user, booking_id, form.reason.data, organisation_id=org.id)
         except DomainError as error:
             if error.status in (403, 404):
                 raise

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, Versioned, utcnow
+from ..core.db import UTCDateTime, Versioned, sql_in, utcnow
 from ..extensions import db
 from ..organisations.models import InPublicCalendars
 
@@ -20,11 +20,7 @@ ENROLMENT_STATUSES = ("pending", "confirmed", "waitlisted", "cancelled", "declin
 #: Statuses that hold a person's place in the event (or session): only one may exist.
 ACTIVE_STATUSES = ("pending", "confirmed", "waitlisted")
 
-_ACTIVE_SQL = "status IN ('pending', 'confirmed', 'waitlisted')"
-
-
-def _in(column, values):
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+_ACTIVE_SQL = sql_in("status", ACTIVE_STATUSES)
 
 
 class Event(InPublicCalendars, Versioned, db.Model):
@@ -34,8 +30,8 @@ class Event(InPublicCalendars, Versioned, db.Model):
 
     __tablename__ = "events"
     __table_args__ = (
-        sa.CheckConstraint(_in("status", EVENT_STATUSES), name="status_known"),
-        sa.CheckConstraint(_in("enrolment_mode", ENROLMENT_MODES), name="enrolment_mode_known"),
+        sa.CheckConstraint(sql_in("status", EVENT_STATUSES), name="status_known"),
+        sa.CheckConstraint(sql_in("enrolment_mode", ENROLMENT_MODES), name="enrolment_mode_known"),
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
         sa.CheckConstraint("min_participants >= 0", name="min_participants_not_negative"),
         sa.CheckConstraint(
@@ -91,10 +87,6 @@ class Event(InPublicCalendars, Versioned, db.Model):
         return self.sessions[0].starts_at if self.sessions else None
 
     @property
-    def ends_at(self):
-        return max((s.ends_at for s in self.sessions), default=None)
-
-    @property
     def timezone(self):
         """The zone to show the event's own times in: its first venue's, else the organisation's."""
         return self.sessions[0].venue.timezone if self.sessions else self.organisation.timezone
@@ -144,7 +136,7 @@ class Question(db.Model):
     """A custom registration question: free text, single choice or yes/no."""
 
     __tablename__ = "event_questions"
-    __table_args__ = (sa.CheckConstraint(_in("kind", QUESTION_KINDS), name="kind_known"),)
+    __table_args__ = (sa.CheckConstraint(sql_in("kind", QUESTION_KINDS), name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -173,7 +165,7 @@ class Enrolment(Versioned, db.Model):
 
     __tablename__ = "enrolments"
     __table_args__ = (
-        sa.CheckConstraint(_in("status", ENROLMENT_STATUSES), name="status_known"),
+        sa.CheckConstraint(sql_in("status", ENROLMENT_STATUSES), name="status_known"),
         sa.CheckConstraint("status <> 'waitlisted' OR queue_seq IS NOT NULL", name="waitlisted_has_place"),
         # One active enrolment per person: per event in series mode, per session in session mode.
         sa.Index(

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..core.db import utcnow
+from ..core.timeutil import utc_to_local
 from ..extensions import db
 from ..organisations.models import Organisation
 from .models import ACTIVE_STATUSES, Attendance, Enrolment, Event, Session
-from .services import EventNotFound, _registration_closes_at
+from .services import EventNotFound, _scope, cancellation_open, registration_state  # noqa: F401 (pages)
 
 
 @dataclass
@@ -141,15 +142,20 @@ def upcoming_events(*, region=None, organisation=None, programme_id=None, date_f
     return views_of(events)
 
 
+def check_visible(event, viewer=None):
+    """Drafts only for their organisers; anybody else is told there is no such event."""
+    if event.status == "draft" and not (viewer is not None and getattr(viewer, "is_authenticated", False)
+                                        and viewer.is_organiser_of(event.organisation_id)):
+        raise EventNotFound()
+    return event
+
+
 def event_view(event_id, viewer=None):
     """One event as its page shows it; drafts only for their organisers (else not found)."""
     event = db.session.scalar(_event_query().where(Event.id == event_id))
     if event is None:
         raise EventNotFound()
-    if event.status == "draft" and not (viewer is not None and getattr(viewer, "is_authenticated", False)
-                                        and viewer.is_organiser_of(event.organisation_id)):
-        raise EventNotFound()
-    return views_of([event])[0]
+    return views_of([check_visible(event, viewer)])[0]
 
 
 def event_of_org(org, event_id):
@@ -173,10 +179,8 @@ def waitlist_positions(enrolments):
     for e in enrolments:
         if e.status != "waitlisted":
             continue
-        scope = [Enrolment.event_id == e.event_id,
-                 Enrolment.session_id.is_(None) if e.session_id is None else Enrolment.session_id == e.session_id]
         ahead = db.session.scalar(sa.select(sa.func.count(Enrolment.id)).where(
-            *scope, Enrolment.status == "waitlisted",
+            *_scope(e.event_id, e.session_id), Enrolment.status == "waitlisted",
             sa.or_(Enrolment.queue_seq < e.queue_seq, sa.and_(Enrolment.queue_seq == e.queue_seq,
                                                               Enrolment.id < e.id))))
         positions[e.id] = ahead + 1
@@ -191,9 +195,7 @@ class MyEnrolment:
 
 
 def can_cancel(enrolment, event, now=None):
-    now = now or utcnow()
-    return enrolment.is_active and event.status != "cancelled" and (
-        event.cancel_until is None or now <= event.cancel_until)
+    return enrolment.is_active and event.status != "cancelled" and cancellation_open(event, now)
 
 
 def my_enrolments(user, now=None):
@@ -219,19 +221,6 @@ def viewer_enrolments(event, user):
     return {e.session_id: MyEnrolment(e, positions.get(e.id), can_cancel(e, event)) for e in enrolments}
 
 
-def registration_state(event, session=None, now=None):
-    """``"open"``, ``"not_open"``, ``"closed"`` or ``"unavailable"`` (draft/cancelled), for pages."""
-    now = now or utcnow()
-    if event.status != "published":
-        return "unavailable"
-    if event.registration_opens_at is not None and now < event.registration_opens_at:
-        return "not_open"
-    closes = _registration_closes_at(event, session)
-    if closes is not None and now >= closes:
-        return "closed"
-    return "open"
-
-
 _STATUS_ORDER = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3, "declined": 4}
 
 
@@ -255,13 +244,13 @@ def participants(event):
             sa.select(Attendance.enrolment_id, Attendance.session_id)
             .join(Enrolment, Enrolment.id == Attendance.enrolment_id).where(Enrolment.event_id == event.id)):
         attended[enrolment_id].add(session_id)
-    queue = {}
-    for e in sorted((e for e in enrolments if e.status == "waitlisted"),
-                    key=lambda e: (e.session_id or 0, e.queue_seq, e.id)):
-        key = e.session_id
-        queue[e.id] = sum(1 for v in queue.values() if v[0] == key) + 1, key
+    # Each waitlist (the event's, or each session's) numbered in its own order.
+    position, waiting = {}, Counter()
+    for e in sorted((e for e in enrolments if e.status == "waitlisted"), key=lambda e: (e.queue_seq, e.id)):
+        waiting[e.session_id] += 1
+        position[e.id] = waiting[e.session_id]
     rows = [ParticipantRow(e, [(q, (e.answers or {}).get(str(q.id), "")) for q in event.questions],
-                           attended[e.id], queue[e.id][0] if e.id in queue else None) for e in enrolments]
+                           attended[e.id], position.get(e.id)) for e in enrolments]
     rows.sort(key=lambda r: (_STATUS_ORDER[r.enrolment.status], r.enrolment.session_id or 0,
                              r.waitlist_position or 0, r.enrolment.created_at, r.enrolment.id))
     return rows
@@ -290,13 +279,7 @@ def participants_csv(event, labels):
         session = sessions.get(e.session_id)
         writer.writerow([_safe_cell(v) for v in (
             e.user.name, e.user.email, labels.get(e.status, e.status), session.title if session else "",
-            row.waitlist_position or "", e.created_at.astimezone(_zone(tz)).strftime("%Y-%m-%d %H:%M"),
+            row.waitlist_position or "", utc_to_local(e.created_at, tz).strftime("%Y-%m-%d %H:%M"),
             row.attendance_count,
         )] + [_safe_cell(answer) for _q, answer in row.answers])
     return "\ufeff" + buffer.getvalue()
-
-
-def _zone(name):
-    from ..core.timeutil import zone
-
-    return zone(name)

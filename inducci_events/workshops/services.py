@@ -21,7 +21,6 @@ from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, ValidationFailed
-from ..extensions import db
 from ..mail import notify
 from ..organisations.models import Programme, Venue
 from .models import (ACTIVE_STATUSES, ENROLMENT_MODES, EVENT_STATUSES, QUESTION_KINDS, Attendance, Enrolment,
@@ -171,15 +170,34 @@ def _registration_closes_at(event, parent_session):
     return event.first_starts_at
 
 
+def registration_state(event, session=None, now=None):
+    """``"open"``, ``"not_open"``, ``"closed"`` or ``"unavailable"`` (draft or cancelled): the
+    one rule behind both the enrolment check and what event pages offer."""
+    now = now or utcnow()
+    if event.status != "published":
+        return "unavailable"
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        return "not_open"
+    closes = _registration_closes_at(event, session)
+    if closes is not None and now >= closes:
+        return "closed"
+    return "open"
+
+
+def cancellation_open(event, now=None):
+    """Participants may cancel their own enrolment until the organiser's ``cancel_until``."""
+    return event.cancel_until is None or (now or utcnow()) <= event.cancel_until
+
+
 def _check_open_for_enrolment(event, parent_session, now):
     if event.status == "cancelled":
         raise EventCancelled()
-    if event.status != "published":
+    state = registration_state(event, parent_session, now)
+    if state == "unavailable":
         raise EventNotPublished()
-    if event.registration_opens_at is not None and now < event.registration_opens_at:
+    if state == "not_open":
         raise RegistrationNotOpen()
-    closes = _registration_closes_at(event, parent_session)
-    if closes is not None and now >= closes:
+    if state == "closed":
         raise RegistrationClosed()
 
 
@@ -313,7 +331,7 @@ def cancel_enrolment(actor, enrolment_id, *, now=None):
             raise EnrolmentNotFound()
         if not enrolment.is_active:
             raise EnrolmentNotActive()
-        if not is_organiser and event.cancel_until is not None and now > event.cancel_until:
+        if not is_organiser and not cancellation_open(event, now):
             raise CancellationClosed()
         was_confirmed = enrolment.status == "confirmed"
         enrolment.status = "cancelled"

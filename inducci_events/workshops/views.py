@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.errors import DomainError
-from ..core.http import flash_error, show_error_on_form
+from ..core.http import back_or, flash_error, show_error_on_form
 from ..core.timeutil import local_to_utc, utc_to_local
 from ..organisations import queries as org_queries
 from . import queries, services
@@ -112,7 +112,7 @@ def cancel(enrolment_id):
         if error.status == 404:
             raise
         flash_error(error)
-        return redirect(request.referrer if _same_site(request.referrer) else url_for("workshops.mine"))
+        return redirect(back_or(url_for("workshops.mine")))
     flash(_("Your enrolment has been cancelled."), "success")
     return redirect(url_for("workshops.detail", event_id=enrolment.event_id))
 
@@ -123,19 +123,11 @@ def mine():
     return render_template("workshops/mine.html", rows=queries.my_enrolments(current_user))
 
 
-def _same_site(url):
-    return bool(url) and url.startswith(request.host_url)
-
-
 # --- organisers ---------------------------------------------------------------------------
 
 
 def _managed(slug):
     return org_queries.managed_by(slug, current_user)
-
-
-def _event_zone(org, event=None):
-    return event.timezone if event is not None and event.sessions else org.timezone
 
 
 def _to_utc(value, tz):
@@ -159,7 +151,7 @@ def manage_list(slug):
 def edit_event(slug, event_id=None):
     org = _managed(slug)
     event = queries.event_of_org(org, event_id) if event_id else None
-    tz = _event_zone(org, event)
+    tz = event.timezone if event is not None else org.timezone
     form = EventForm(obj=event if request.method == "GET" else None)
     form.programme_id.choices = choices(("", _("None")), *((p.id, p.title) for p in org.programmes))
     if request.method == "GET" and event is not None:

@@ -38,11 +38,14 @@ def test_moving_a_session_raises_its_sequence(make_organiser):
 
 def test_an_edit_of_notes_changes_last_modified_only(make_organiser):
     _event_id, session_id = _event(make_organiser)
-    seq = db.session.get(Session, session_id).sequence
+    before = db.session.get(Session, session_id)
+    seq, stamp = before.sequence, before.updated_at
     with unit_of_work() as s:
         s.get(Session, session_id).notes = "Bring your business plan."
     db.session.expire_all()
-    assert db.session.get(Session, session_id).sequence == seq
+    after = db.session.get(Session, session_id)
+    assert after.sequence == seq
+    assert after.updated_at > stamp
 
 
 def test_cancelling_an_event_raises_its_sequence(make_organiser):

@@ -97,6 +97,58 @@ def test_the_adviser_may_cancel_late(make_desk, make_user):
     assert Appointment.query.one().status == "cancelled"
 
 
+def test_can_cancel_and_can_mark_say_what_the_services_allow(make_desk, make_user):
+    made = make_desk()
+    person, stranger = make_user(), make_user()
+    appointment = services.book(person, made["desk"].id, made["adviser"].id, TUESDAY_14, topic="legal", now=NOW)
+    late = TUESDAY_14 - timedelta(hours=1)
+    assert services.can_cancel(appointment, person, NOW)
+    assert not services.can_cancel(appointment, person, late)  # after the person's deadline
+    assert services.can_cancel(appointment, made["adviser_user"], late)  # staff: any time
+    assert services.can_cancel(appointment, made["organiser"], TUESDAY_14 + timedelta(hours=2))
+    assert not services.can_cancel(appointment, stranger, NOW)
+    assert not services.can_mark(appointment, made["adviser_user"], late)  # not started yet
+    assert services.can_mark(appointment, made["adviser_user"], TUESDAY_14)
+    assert not services.can_mark(appointment, person, TUESDAY_14)
+    _refused("cancellation_closed", lambda: services.cancel(person, appointment.id, now=late))
+    services.cancel(made["adviser_user"], appointment.id, now=TUESDAY_14 + timedelta(hours=2))
+    cancelled = Appointment.query.one()
+    assert not services.can_cancel(cancelled, made["adviser_user"], NOW)
+    assert not services.can_mark(cancelled, made["adviser_user"], TUESDAY_14)
+
+
+def test_a_desk_follows_its_venue_into_another_zone(make_desk, make_user):
+    """The desk's zone is its venue's: a venue that changes zone moves the office hours."""
+    from inducci_events.extensions import db
+    from inducci_events.helpdesk.models import HelpDesk
+    from inducci_events.organisations.services import save_venue
+
+    made = make_desk()  # Tuesday 14:00-17:00 wall clock at a venue in Europe/Rome
+    desk_id = made["desk"].id
+    free = queries.free_slots([desk_id], utc(2027, 3, 2), utc(2027, 3, 3), now=NOW)
+    assert free[0].starts_at == TUESDAY_14  # 14:00 in Rome is 13:00 UTC
+    venue = made["venue"]
+    save_venue(made["organiser"], made["org"].id, venue_id=venue.id, name=venue.name, street=venue.street,
+               postcode=venue.postcode, city=venue.city, country=venue.country, timezone="Europe/London")
+    db.session.expire_all()
+    assert db.session.get(HelpDesk, desk_id).timezone == "Europe/London"
+    free = queries.free_slots([desk_id], utc(2027, 3, 2), utc(2027, 3, 3), now=NOW)
+    assert [s.starts_at for s in free] == [utc(2027, 3, 2, 14), utc(2027, 3, 2, 15), utc(2027, 3, 2, 16)]
+    # The booking check expands the rules in the same zone: 14:00 in London is the slot now.
+    _refused("not_a_slot", lambda: services.book(make_user(), desk_id, made["adviser"].id, TUESDAY_14,
+                                                 topic="legal", now=NOW))
+    booked = services.book(make_user(), desk_id, made["adviser"].id, utc(2027, 3, 2, 14), topic="legal", now=NOW)
+    assert booked.ends_at == utc(2027, 3, 2, 15)
+
+
+def test_an_online_desk_without_a_venue_takes_the_organisation_zone(make_desk, make_organiser):
+    organiser, org = make_organiser(timezone="Europe/Ljubljana")
+    desk = services.create_desk(organiser, org.id, name="Online desk", online=True)
+    assert desk.timezone == "Europe/Ljubljana"
+    assert (desk.lead_time_hours, desk.horizon_days, desk.cancel_until_hours, desk.max_upcoming_per_person) == (
+        12, 56, 24, 3)
+
+
 def test_per_person_limit_of_upcoming_appointments(make_desk, make_user):
     made = make_desk(max_upcoming_per_person=2, rule=dict(weekdays=[1, 3]))
     person = make_user()
@@ -164,6 +216,10 @@ def test_extra_hours_add_slots_on_one_day(make_desk, make_user):
                              on_date=date(2027, 3, 5), start_time=time(10), end_time=time(11, 30), slot_minutes=45)
     free = queries.free_slots([made["desk"].id], utc(2027, 3, 1), utc(2027, 4, 1), now=NOW)
     assert [s.starts_at for s in free] == [utc(2027, 3, 5, 9), utc(2027, 3, 5, 9, 45)]
+    assert OfficeHourRule.query.one().one_off
+    weekly = services.add_rule(made["organiser"], made["desk"].id, adviser_id=made["adviser"].id, weekdays=[1],
+                               start_time=time(14), end_time=time(17), slot_minutes=60, valid_from=date(2027, 1, 1))
+    assert not weekly.one_off
 
 
 def test_marking_needs_the_start_and_the_right_adviser(make_desk, make_user):

@@ -156,7 +156,6 @@ def test_organiser_creates_a_desk_adds_an_adviser_and_office_hours(browser, make
     refused = browser.submit(f"{base}/{desk.id}/advisers/new", {"email": stranger.email})
     assert refused.status_code == 422 and "adviser role" in refused.get_data(as_text=True)
     assert browser.submit(f"{base}/{desk.id}/advisers/new", {"email": adviser.email, "bio": "Lawyer"}).status_code == 302
-    adviser_id = desk.advisers[0].id if desk.advisers else None
     db.session.expire_all()
     adviser_id = db.session.get(HelpDesk, desk.id).advisers[0].id
     bad_rule = browser.submit(f"{base}/{desk.id}/rules/new", {
@@ -185,7 +184,63 @@ def test_organisers_cannot_manage_another_organisations_desks(browser, make_desk
     # Their own slug with the other desk's id: not found, and nothing is added.
     response = browser.get(f"/manage/{other.slug}/helpdesks/{made['desk'].id}/rules/new")
     assert response.status_code == 404
+    rule = {"adviser_id": made["adviser"].id, "weekdays": ["2"], "start_time": "09:00", "end_time": "12:00",
+            "slot_minutes": "60", "buffer_minutes": "0", "seats": "1", "mode": "onsite",
+            "valid_from": "2027-01-01"}
+    own_page = f"/manage/{other.slug}/helpdesks/new"  # a page of theirs, for the CSRF token
+    posted = browser.submit(f"/manage/{other.slug}/helpdesks/{made['desk'].id}/rules/new", rule, form_url=own_page)
+    assert posted.status_code == 404
+    posted = browser.submit(f"/manage/{made['org'].slug}/helpdesks/{made['desk'].id}/rules/new", rule,
+                            form_url=own_page)
+    assert posted.status_code == 403
     assert count(OfficeHourRule) == 1
+    # The same rule from the desk's own organiser is saved: the refusals above were about who asks.
+    browser.client.delete_cookie("session")
+    browser.login(made["organiser"].email)
+    own = f"/manage/{made['org'].slug}/helpdesks/{made['desk'].id}/rules/new"
+    assert browser.submit(own, rule).status_code == 302
+    assert count(OfficeHourRule) == 2
+
+
+def test_agenda_offers_the_adviser_a_late_cancel_the_person_no_longer_has(browser, make_desk, make_user):
+    made = make_desk(rule=EVERY_DAY, cancel_until_hours=72)
+    slot = _first_free(made["desk"])  # two to three days ahead: inside the person's deadline
+    person = make_user()
+    appointment = services.book(person, made["desk"].id, slot.adviser_id, slot.starts_at, topic="legal")
+    cancel_url = f"/helpdesks/appointments/{appointment.id}/cancel"
+    browser.login(person.email)
+    assert cancel_url not in browser.get("/helpdesks/mine").get_data(as_text=True)
+    refused = _follow(browser, browser.submit(cancel_url, {}, form_url="/helpdesks/mine"))
+    assert "only be cancelled until 72 hours" in refused.get_data(as_text=True)
+    browser.client.delete_cookie("session")
+    browser.login(made["adviser_user"].email)
+    day = slot.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Rome")).date()
+    agenda_url = f"/helpdesks/agenda?day={day.isoformat()}"
+    assert cancel_url in browser.get(agenda_url).get_data(as_text=True)
+    response = browser.submit(cancel_url, {"next": "agenda"}, form_url=agenda_url)
+    assert response.status_code == 302 and response.location.endswith("/helpdesks/agenda")
+    db.session.expire_all()
+    assert db.session.get(Appointment, appointment.id).status == "cancelled"
+
+
+def test_agenda_times_follow_the_venue_into_another_zone(browser, make_desk, make_user):
+    from zoneinfo import ZoneInfo
+
+    from inducci_events.organisations.services import save_venue
+
+    made = make_desk(rule=EVERY_DAY)
+    slot = _first_free(made["desk"])
+    services.book(make_user(), made["desk"].id, slot.adviser_id, slot.starts_at, topic="legal")
+    browser.login(made["adviser_user"].email)
+    day = slot.starts_at.astimezone(ZoneInfo("Europe/Rome")).date()
+    rome = browser.get(f"/helpdesks/agenda?day={day.isoformat()}").get_data(as_text=True)
+    assert slot.starts_at.astimezone(ZoneInfo("Europe/Rome")).strftime("%H:%M") + "–" in rome
+    venue = made["venue"]
+    save_venue(made["organiser"], made["org"].id, venue_id=venue.id, name=venue.name, street=venue.street,
+               postcode=venue.postcode, city=venue.city, country=venue.country, timezone="Europe/London")
+    london = browser.get(f"/helpdesks/agenda?day={day.isoformat()}").get_data(as_text=True)
+    assert slot.starts_at.astimezone(ZoneInfo("Europe/London")).strftime("%H:%M") + "–" in london
+    assert "Europe/London" in london and "Europe/Rome" not in london
 
 
 def test_organiser_overview_counts_people_topics_and_months(browser, make_desk, make_user):

@@ -1,7 +1,5 @@
 """Real concurrent connections on PostgreSQL: every enrolment that commits has exactly its
 one message, and two reminder runs at once queue each reminder once."""
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -11,8 +9,8 @@ from inducci_events.mail.models import OutboxMessage
 from inducci_events.mail.reminders import queue_reminders
 from inducci_events.workshops import services as workshops
 from inducci_events.workshops.models import Enrolment
+from tests.conftest import run_at_once
 from tests.workshops.conftest import make_event, make_people, organiser  # noqa: F401
-from tests.workshops.test_concurrency import _run_all
 
 pytestmark = pytest.mark.postgres_only
 
@@ -26,15 +24,11 @@ def test_thirty_people_enrolling_at_once_each_get_exactly_the_message_of_their_o
         app, make_event, make_people):
     event_id = make_event(capacity=10).id
     people = make_people(30)
-    barrier = threading.Barrier(30)
 
     def enrol(user_id):
-        def run():
-            barrier.wait(10)
-            workshops.enrol(db.session.get(User, user_id), event_id)
-        return run
+        return lambda: workshops.enrol(db.session.get(User, user_id), event_id)
 
-    assert _run_all(app, [enrol(uid) for uid in people]) == []
+    assert [kind for kind, _ in run_at_once(app, [enrol(uid) for uid in people])] == ["ok"] * 30
     db.session.expire_all()
     outcome = {e.user_id: e.status for e in db.session.scalars(sa.select(Enrolment))}
     told = {m.user_id: m.kind for m in _messages("enrolment_")}
@@ -46,13 +40,7 @@ def test_two_reminder_runs_at_once_queue_each_reminder_once(app, make_event, mak
     event_id = make_event(start_in_days=0.5, capacity=20).id
     for uid in make_people(12):
         workshops.enrol(db.session.get(User, uid), event_id)
-    barrier, results = threading.Barrier(2), []
-
-    def remind():
-        barrier.wait(10)
-        results.append(queue_reminders())
-
-    assert _run_all(app, [remind, remind]) == []
-    assert sorted(results) == [0, 12]
+    outcomes = run_at_once(app, [queue_reminders, queue_reminders])
+    assert sorted(result for _kind, result in outcomes) == [0, 12]
     reminders = _messages("reminder_")
     assert len(reminders) == 12 and len({m.user_id for m in reminders}) == 12

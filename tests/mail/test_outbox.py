@@ -9,10 +9,10 @@ from inducci_events.core.db import unit_of_work, utcnow
 from inducci_events.extensions import db
 from inducci_events.mail import services
 from inducci_events.mail.models import OutboxMessage
-from tests.conftest import PASSWORD, count
+from tests.conftest import count
 
 
-def _message(user_id=None):
+def _message():
     return db.session.scalar(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()))
 
 

@@ -10,7 +10,6 @@ from inducci_events.helpdesk import services as helpdesk
 from inducci_events.mail.models import OutboxMessage
 from tests.mail.conftest import compose_all
 from inducci_events.mail.reminders import queue_reminders
-from inducci_events.spaces import services as spaces
 from inducci_events.workshops import services as workshops
 from tests.conftest import PASSWORD
 from tests.helpdesk.conftest import NOW, make_adviser, make_desk, utc  # noqa: F401

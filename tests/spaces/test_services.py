@@ -1,5 +1,5 @@
 """Booking rules without HTTP: the per-day invariant, approvals, refusals, expiry."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
@@ -236,8 +236,88 @@ def test_search_by_region_kind_range_and_units(make_space_org, space_org, make_l
     assert queries.search(start=day(190), end=day(210)) == []
 
 
-def test_refusals_are_domain_errors_with_stable_codes():
-    for cls in (services.NoCapacity, services.ListingNotBookable, services.AlreadyBooked, services.NotPending,
-                services.RequestExpired, services.NotCancellable, services.BookingsAffected):
+def test_refusals_are_domain_errors_with_stable_codes(space_org, make_listing, make_user, creative):
+    """Each refusal, provoked for real: a 409 Conflict whose code is what a client receives."""
+    shop = make_listing(available_from=day(-30))
+    single = make_listing(title="Single shelf", booking_mode="instant", kind="showroom_shelf", min_days=1)
+    shelves = make_listing(title="Shelves", booking_mode="instant", kind="showroom_shelf", units=5, min_days=1)
+    a_week_ago = datetime.now(timezone.utc) - timedelta(days=7)
+    stale = services.create_booking(creative, shop.id, start_date=day(0), end_date=day(3), accept_terms=True,
+                                    now=a_week_ago)
+    declined = book(make_user(), shop, 20, 3)
+    services.decline_booking(space_org.organiser, declined.id, "The owner needs the shop.")
+    book(creative, single, 10, 5)
+    book(creative, shelves, 10, 5)
+    draft = make_listing(title="Draft", status="draft")
+    edit = dict(venue_id=space_org.venue.id, title=single.title, kind="showroom_shelf", units=1, min_days=1,
+                max_days=42, available_from=day(0), available_until=day(200), booking_mode="instant",
+                status="published", listing_id=single.id, blackouts=f"{day(12).isoformat()} Repairs")
+    refusals = [
+        (services.NoCapacity, "no_capacity", lambda: book(make_user(), single, 11, 2)),
+        (services.ListingNotBookable, "listing_not_published", lambda: book(creative, draft, 10, 5)),
+        (services.AlreadyBooked, "already_booked", lambda: book(creative, shelves, 10, 3)),
+        (services.NotPending, "not_pending", lambda: services.approve_booking(space_org.organiser, declined.id)),
+        (services.RequestExpired, "request_expired", lambda: services.approve_booking(space_org.organiser, stale.id)),
+        (services.NotCancellable, "not_cancellable", lambda: services.cancel_booking(space_org.organiser, declined.id)),
+        (services.BookingsAffected, "confirmed_bookings_affected",
+         lambda: services.save_listing(space_org.organiser, space_org.org.id, **edit)),
+    ]
+    bookings_before = count(SpaceBooking)
+    for cls, code, action in refusals:
         assert issubclass(cls, Conflict) and issubclass(cls, DomainError)
         assert cls.code.islower() and " " not in cls.code
+        with pytest.raises(cls) as refused:
+            action()
+        error = refused.value
+        assert error.code == code and error.status == 409, code
+        assert error.to_dict()["error"]["code"] == code and str(error.message), code
+    assert count(SpaceBooking) == bookings_before
+    assert _status(stale) == "requested" and _status(declined) == "declined"
+    db.session.expire_all()
+    assert db.session.get(SpaceListing, single.id).blackouts == []
+
+
+def test_the_open_request_count_matches_the_inbox_in_every_zone(space_org, make_listing, make_user):
+    from inducci_events.organisations import services as org_services
+
+    berlin = make_listing()
+    west = org_services.save_venue(space_org.organiser, space_org.org.id, name="Pop-up in Oakland", street="Broadway 1",
+                                   postcode="94612", city="Oakland", country="US", timezone="America/Los_Angeles")
+    pacific = make_listing(title="West coast studio", kind="studio", venue_id=west.id)
+    instant = make_listing(title="Shelf", booking_mode="instant", kind="showroom_shelf")
+    starts_in_berlin = book(make_user(), berlin, 5, 2)
+    later_in_berlin = book(make_user(), berlin, 6, 2)
+    starts_in_oakland = book(make_user(), pacific, 5, 2)
+    book(make_user(), instant, 5, 2)  # confirmed: not a request
+    declined = book(make_user(), berlin, 20, 2)
+    services.decline_booking(space_org.organiser, declined.id, "Closed for repairs.")
+    # 02:00 UTC on day 5: already day 5 in Berlin (that request expired), still day 4 in Oakland.
+    at = datetime.combine(day(5), time(2, 0), tzinfo=timezone.utc)
+    listed = [i.booking.id for i in queries.inbox(space_org.org, now=at)]
+    assert sorted(listed) == sorted([later_in_berlin.id, starts_in_oakland.id])
+    assert starts_in_berlin.id not in listed
+    assert queries.open_request_count(space_org.org, now=at) == len(listed) == 2
+    assert queries.open_request_count(space_org.org) == len(queries.inbox(space_org.org)) == 3
+
+
+def test_an_organiser_of_two_organisations_acts_on_a_booking_only_through_its_own(make_space_org, space_org,
+                                                                                 make_listing, creative):
+    from inducci_events.accounts import services as account_services
+
+    booking = book(creative, make_listing(), 10, 5)
+    other = make_space_org()
+    account_services.grant_role(space_org.organiser.email, other.org.slug, "organiser")
+    organiser = db.session.get(type(space_org.organiser), space_org.organiser.id)
+    for action in (lambda: services.booking_for_organiser(organiser, booking.id, organisation_id=other.org.id),
+                   lambda: services.approve_booking(organiser, booking.id, organisation_id=other.org.id),
+                   lambda: services.decline_booking(organiser, booking.id, "No", organisation_id=other.org.id)):
+        with pytest.raises(NotFound) as refused:
+            action()
+        assert refused.value.code == "booking_not_found"
+    assert _status(booking) == "requested"
+    # The other organisation's organiser is still refused first: the booking is not theirs at all.
+    with pytest.raises(Forbidden):
+        services.booking_for_organiser(other.organiser, booking.id, organisation_id=other.org.id)
+    assert services.booking_for_organiser(organiser, booking.id, organisation_id=space_org.org.id).id == booking.id
+    services.approve_booking(organiser, booking.id, organisation_id=space_org.org.id)
+    assert _status(booking) == "confirmed"

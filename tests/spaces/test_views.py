@@ -1,5 +1,6 @@
 """The pages through HTTP: status codes, redirects, flashed text and what the pages show."""
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 from inducci_events.extensions import db
 from inducci_events.spaces import services
@@ -216,3 +217,42 @@ def test_the_pages_and_refusals_speak_german(client, api, make_listing, make_use
         "start_date": day(10).isoformat(), "end_date": day(11).isoformat(), "purpose": "x", "accept_terms": True,
     }, token=token)
     assert response.get_json()["error"]["message"] == "Buchen Sie mindestens 2 Tag(e)."
+
+
+def test_a_booking_is_not_found_under_another_organisations_slug(browser, make_space_org, space_org, make_listing,
+                                                                 creative):
+    from inducci_events.accounts import services as account_services
+
+    booking = book(creative, make_listing(), 10, 5)
+    other = make_space_org()
+    account_services.grant_role(space_org.organiser.email, other.org.slug, "organiser")
+    browser.login(space_org.organiser.email)
+    wrong, right = other.org.slug, space_org.org.slug
+    inbox = f"/manage/{wrong}/spaces/inbox"
+    assert browser.get(f"/manage/{wrong}/spaces/requests/{booking.id}/decline").status_code == 404
+    assert browser.submit(f"/manage/{wrong}/spaces/requests/{booking.id}/decline", {"reason": "No"},
+                          form_url=inbox).status_code == 404
+    assert browser.submit(f"/manage/{wrong}/spaces/requests/{booking.id}/approve", {},
+                          form_url=inbox).status_code == 404
+    assert db.session.get(SpaceBooking, booking.id).status == "requested"
+    # Under the booking's own organisation, the same organiser reaches it.
+    page = browser.get(f"/manage/{right}/spaces/requests/{booking.id}/decline")
+    assert page.status_code == 200 and "Anna Kovač asks for" in page.get_data(as_text=True)
+    response = browser.submit(f"/manage/{right}/spaces/requests/{booking.id}/approve", {},
+                              form_url=f"/manage/{right}/spaces/inbox")
+    assert response.status_code == 302 and response.location.endswith(f"/manage/{right}/spaces/inbox")
+    db.session.expire_all()
+    assert db.session.get(SpaceBooking, booking.id).status == "confirmed"
+
+
+def test_cancel_redirects_only_to_a_path_on_this_site(browser, make_listing, creative):
+    shop = make_listing(booking_mode="instant", units=10)
+    browser.login(creative.email)
+    for start, target in ((10, "https://evil.example/"), (11, "//evil.example/"), (12, "/\t/evil.example/"),
+                          (13, "http:/spaces/"), (14, "javascript:alert(1)")):
+        booking = book(creative, shop, start, 2)
+        response = browser.submit(f"/spaces/bookings/{booking.id}/cancel?next={quote(target)}", {},
+                                  form_url="/spaces/my-bookings")
+        assert response.status_code == 302
+        assert response.location in ("/spaces/my-bookings", "http://localhost/spaces/my-bookings"), target
+        assert "evil" not in response.location

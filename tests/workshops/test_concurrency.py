@@ -8,32 +8,9 @@ from inducci_events.accounts.models import User
 from inducci_events.extensions import db
 from inducci_events.workshops import services
 from inducci_events.workshops.models import Enrolment
+from tests.conftest import run_at_once
 
 pytestmark = pytest.mark.postgres_only
-
-
-def _run_all(app, targets, timeout=60):
-    """Run every target in its own thread and app context (own connection); collect errors."""
-    errors = []
-
-    def wrap(target):
-        def run():
-            with app.app_context():
-                try:
-                    target()
-                except Exception as exc:  # noqa: BLE001 - reported below
-                    errors.append(exc)
-                finally:
-                    db.session.remove()
-        return run
-
-    threads = [threading.Thread(target=wrap(t)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout)
-    assert not any(t.is_alive() for t in threads), "a transaction hung"
-    return errors
 
 
 def _enrolments(event_id):
@@ -45,15 +22,11 @@ def _enrolments(event_id):
 def test_fifty_people_enrol_at_once_in_ten_seats(app, make_event, make_people):
     event_id = make_event(capacity=10).id
     people = make_people(50)
-    barrier = threading.Barrier(50)
 
     def enrol(user_id):
-        def run():
-            barrier.wait(10)
-            services.enrol(db.session.get(User, user_id), event_id)
-        return run
+        return lambda: services.enrol(db.session.get(User, user_id), event_id)
 
-    assert _run_all(app, [enrol(uid) for uid in people]) == []
+    assert [kind for kind, _ in run_at_once(app, [enrol(uid) for uid in people])] == ["ok"] * 50
     rows = _enrolments(event_id)
     assert len(rows) == 50 and len({r.user_id for r in rows}) == 50  # nobody twice, nobody lost
     # Arrival order = the order the transactions got the event's lock, which is id order.
@@ -69,21 +42,14 @@ def test_cancellations_racing_with_enrolments_never_leave_a_seat_free_while_some
         services.enrol(db.session.get(User, uid), event_id)
     confirmed_ids = [e.id for e in _enrolments(event_id) if e.status == "confirmed"]
     owners = {e.id: e.user_id for e in _enrolments(event_id)}
-    barrier = threading.Barrier(15)
     stop = threading.Event()
     samples = []
 
     def cancel(enrolment_id):
-        def run():
-            barrier.wait(10)
-            services.cancel_enrolment(db.session.get(User, owners[enrolment_id]), enrolment_id)
-        return run
+        return lambda: services.cancel_enrolment(db.session.get(User, owners[enrolment_id]), enrolment_id)
 
     def enrol(user_id):
-        def run():
-            barrier.wait(10)
-            services.enrol(db.session.get(User, user_id), event_id)
-        return run
+        return lambda: services.enrol(db.session.get(User, user_id), event_id)
 
     def watch():
         # One statement = one consistent snapshot of both counts.
@@ -98,11 +64,11 @@ def test_cancellations_racing_with_enrolments_never_leave_a_seat_free_while_some
     watcher = threading.Thread(target=lambda: _watch_in_context(app, watch))
     watcher.start()
     try:
-        errors = _run_all(app, [cancel(i) for i in confirmed_ids] + [enrol(u) for u in newcomers])
+        outcomes = run_at_once(app, [cancel(i) for i in confirmed_ids] + [enrol(u) for u in newcomers])
     finally:
         stop.set()
         watcher.join(10)
-    assert errors == []
+    assert [kind for kind, _ in outcomes] == ["ok"] * 15
     assert samples, "the watcher saw nothing"
     for confirmed, waitlisted in samples:
         assert confirmed <= 5

@@ -268,6 +268,24 @@ def test_attendance_per_session_is_counted(make_event, make_user, organiser):
     assert count(Attendance) == 2
 
 
+def test_the_participant_list_numbers_each_waitlist_in_order(make_event, make_user):
+    """What organisers see (page, CSV, API): the event's waitlist 1, 2, 3; in session mode
+    each session's own waitlist from 1."""
+    series = make_event(capacity=1)
+    people = [make_user() for _ in range(4)]
+    ids = [services.enrol(p, series.id).id for p in people]
+    rows = {r.enrolment.id: r.waitlist_position for r in queries.participants(db.session.get(Event, series.id))}
+    assert [rows[i] for i in ids] == [None, 1, 2, 3]
+
+    by_session = make_event(capacity=1, sessions=2, enrolment_mode="session")
+    first, second = by_session.sessions
+    ids = [services.enrol(p, by_session.id, session_id=s.id).id
+           for p, s in zip(people, (first, first, second, second))] + \
+          [services.enrol(people[3], by_session.id, session_id=first.id).id]
+    rows = {r.enrolment.id: r.waitlist_position for r in queries.participants(db.session.get(Event, by_session.id))}
+    assert [rows[i] for i in ids] == [None, 1, None, 1, 2]
+
+
 def test_csv_export_is_excel_friendly(make_event, make_user):
     event = make_event(questions=[dict(kind="text", label="Company")])
     user = make_user(name="Tomáš Novák")
