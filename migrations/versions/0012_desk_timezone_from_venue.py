@@ -2,7 +2,7 @@
 
 Revision ID: 0012_desk_timezone_from_venue
 Revises: 0011_calendar_changed_at
-Create Date: 2026-11-22
+Create Date: 2026-11-21
 
 A desk's zone is now its venue's (else its organisation's), read through the model, so a
 venue that changes zone takes its desks along; a copy kept on the desk went stale.
