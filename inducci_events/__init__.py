@@ -119,7 +119,9 @@ def _configure_cli(app):
     from .accounts.cli import users_cli
     from .demo import demo_cli
     from .mail.cli import mail_cli
+    from .organisations.cli import organisations_cli
 
+    app.cli.add_command(organisations_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)

@@ -3,9 +3,9 @@ import click
 from flask.cli import AppGroup
 
 from ..core.errors import DomainError
-from . import services
+from . import queries, services
 
-users_cli = AppGroup("users", help="Create users and grant or revoke organisation roles.")
+users_cli = AppGroup("users", help="Create, find and list users; grant or revoke organisation roles.")
 
 
 def _fail(error):
@@ -51,3 +51,17 @@ def revoke(email, org_slug, role):
     except DomainError as error:
         _fail(error)
     click.echo(f"{email} is no longer {role} of {org_slug}." if removed else f"{email} was not {role} of {org_slug}.")
+
+
+@users_cli.command("list")
+@click.option("--search", "q", help="Part of the name or e-mail address.")
+@click.option("--organisation", "organisation_slug", help="Only members of this organisation (slug).")
+@click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True)
+def list_users(q, organisation_slug, limit):
+    """One line per user: id, e-mail, name, admin flag and roles."""
+    users = queries.find_users(q=q, organisation_slug=organisation_slug, limit=limit)
+    for user in users:
+        roles = ", ".join(f"{m.role}@{m.organisation.slug}" for m in user.memberships)
+        click.echo(f"{user.id:>6} {user.email:<40} {user.name:<30} {'admin' if user.is_admin else '-':<6} {roles}")
+    if not users:
+        click.echo("No users match.")

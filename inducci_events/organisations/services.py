@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work
-from ..core.errors import NotFound, ValidationFailed
+from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..core.timeutil import is_valid_timezone
 from .models import Organisation, Programme, ReachTarget, Venue
 
@@ -99,3 +99,81 @@ def save_venue(actor, organisation_id, *, name, street, postcode, city, country,
         venue.description = (description or "").strip()
     return venue
 
+
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+
+#: What a site admin may set on an organisation (``flask organisations`` and the admin API).
+ORGANISATION_FIELDS = ("name", "short_name", "region", "country", "timezone", "default_locale",
+                       "is_partner", "website", "description")
+
+
+def _check_organisation_values(values, languages):
+    """Shape rules for an organisation's fields; :class:`ValidationFailed` names every bad one."""
+    wrong = {}
+    if "slug" in values and not _SLUG.match(values["slug"] or ""):
+        wrong["slug"] = [_("Use 1–60 lower-case letters, digits and hyphens, e.g. “linz”.")]
+    if "name" in values and not (values["name"] or "").strip():
+        wrong["name"] = [_("Required.")]
+    if "country" in values and not re.fullmatch(r"[A-Za-z]{2}", values["country"] or ""):
+        wrong["country"] = [_("A two-letter country code such as AT or DE.")]
+    if "timezone" in values and not is_valid_timezone(values["timezone"] or ""):
+        wrong["timezone"] = [_("Not an IANA time zone such as Europe/Berlin.")]
+    if "default_locale" in values and values["default_locale"] not in languages:
+        wrong["default_locale"] = [_("One of: %(codes)s.", codes=", ".join(sorted(languages)))]
+    for name, limit in (("name", 200), ("short_name", 80), ("region", 120), ("website", 300)):
+        if len(values.get(name) or "") > limit:
+            wrong[name] = [_("At most %(n)d characters.", n=limit)]
+    if wrong:
+        raise ValidationFailed(fields=wrong)
+
+
+def _apply_organisation_values(org, values):
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "country":
+            value = value.upper()
+        setattr(org, name, value)
+    if not org.short_name:
+        org.short_name = org.name[:80]
+
+
+def create_organisation(slug, *, name, country, timezone, languages, region="", default_locale="en",
+                        is_partner=False, short_name="", website="", description=""):
+    """Create an organisation (site administration: the command line or an admin's API call).
+
+    :raises ValidationFailed: a malformed slug, country, time zone or language.
+    :raises Conflict: the slug is taken.
+    """
+    slug = (slug or "").strip().lower()
+    values = dict(name=name, short_name=short_name, region=region, country=country, timezone=timezone,
+                  default_locale=default_locale, is_partner=bool(is_partner), website=website,
+                  description=description)
+    _check_organisation_values({"slug": slug, **values}, languages)
+    with unit_of_work() as session:
+        if session.scalar(sa.select(Organisation.id).where(Organisation.slug == slug)) is not None:
+            raise Conflict("slug_taken", _("There is already an organisation “%(slug)s”.", slug=slug))
+        org = Organisation(slug=slug)
+        _apply_organisation_values(org, values)
+        session.add(org)
+    return org
+
+
+def update_organisation(slug, *, languages, **values):
+    """Change an organisation's fields (only those given; see :data:`ORGANISATION_FIELDS`).
+
+    :raises NotFound: no organisation has this slug.
+    :raises ValidationFailed: a malformed value.
+    """
+    unknown = set(values) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not an organisation field: {sorted(unknown)}")
+    _check_organisation_values(values, languages)
+    with unit_of_work() as session:
+        org_id = session.scalar(sa.select(Organisation.id).where(Organisation.slug == slug))
+        if org_id is None:
+            raise NotFound("organisation_not_found", _("There is no organisation “%(slug)s”.", slug=slug))
+        org = lock_parent(Organisation, org_id)
+        _apply_organisation_values(org, values)
+    return org
