@@ -94,6 +94,7 @@ def _configure_extensions(app):
 
 def _configure_blueprints(app):
     from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
     from .calendar.views import bp as calendar_bp
     from .api import bp as api_bp
     from .helpdesk.views import bp as helpdesk_bp
@@ -109,6 +110,7 @@ def _configure_blueprints(app):
     app.register_blueprint(helpdesk_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(admin_bp)
     # The API authenticates with bearer tokens only (never the session cookie), so CSRF
     # tokens do not apply to it.
     csrf.exempt(api_bp)

@@ -59,3 +59,15 @@ def token_required(view):
 
     return wrapper
 
+
+
+def require_admin(user):
+    """Refuse unless ``user`` is a site administrator (organisations, members, users).
+
+    :raises Unauthorized: nobody is logged in.
+    :raises Forbidden: a logged-in user who is not an admin.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise Unauthorized()
+    if not user.is_admin:
+        raise Forbidden("not_admin", _("Only site administrators may do this."))

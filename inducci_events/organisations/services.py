@@ -130,6 +130,8 @@ def _check_organisation_values(values, languages):
 
 def _apply_organisation_values(org, values):
     for name, value in values.items():
+        if value is None:  # an empty optional field
+            value = False if name == "is_partner" else ""
         if isinstance(value, str):
             value = value.strip()
         if name == "country":

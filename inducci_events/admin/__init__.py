@@ -1,0 +1,1 @@
+"""Site administration: organisations (partners), their members, and finding users."""

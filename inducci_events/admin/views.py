@@ -1,0 +1,95 @@
+"""``/admin/``: site administrators create and edit organisations, manage who organises or
+advises them, and find users. Every route checks ``core.auth.require_admin``."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts import queries as account_queries
+from ..accounts import services as account_services
+from ..accounts.models import User
+from ..core.auth import require_admin
+from ..core.errors import DomainError
+from ..core.http import show_error_on_form
+from ..extensions import db
+from ..organisations import queries as org_queries
+from ..organisations import services as org_services
+from .forms import ROLE_LABELS, MemberForm, OrganisationForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: Users shown for one search; the search narrows further.
+USER_SEARCH_LIMIT = 100
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    require_admin(current_user)
+
+
+@bp.route("/")
+def index():
+    q = (request.args.get("q") or "").strip()[:200]
+    users = account_queries.find_users(q=q, limit=USER_SEARCH_LIMIT) if q else []
+    return render_template("admin/index.html", organisations=org_queries.all_organisations(), q=q, users=users,
+                           user_limit=USER_SEARCH_LIMIT)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
+def edit_organisation(slug=None):
+    org = org_queries.organisation_by_slug(slug) if slug else None
+    form = OrganisationForm(obj=org if request.method == "GET" else None)
+    if org is not None:
+        del form.slug  # the slug is in every URL and feed: it does not change
+    elif request.method == "GET":
+        form.default_locale.data = "en"
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in org_services.ORGANISATION_FIELDS}
+        languages = set(current_app.config["LANGUAGES"])
+        try:
+            if org is None:
+                org = org_services.create_organisation(form.slug.data, languages=languages, **values)
+            else:
+                org_services.update_organisation(org.slug, languages=languages, **values)
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash(_("The organisation has been saved."), "success")
+            return redirect(url_for("admin.members", slug=org.slug))
+    return render_template("admin/organisation_form.html", form=form, org=org), 422 if form.errors else 200
+
+
+@bp.route("/organisations/<slug>/members", methods=["GET", "POST"])
+def members(slug):
+    org = org_queries.organisation_by_slug(slug)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            created = account_services.grant_role(form.email.data.strip(), org.slug, form.role.data)
+        except DomainError as error:
+            form.email.errors = list(form.email.errors) + [str(error.message)]
+        else:
+            flash(_("%(email)s now has the role “%(role)s”.", email=form.email.data.strip(),
+                    role=ROLE_LABELS[form.role.data]) if created else _("That person already has this role."),
+                  "success")
+            return redirect(url_for("admin.members", slug=org.slug))
+    people = account_queries.find_users(organisation_slug=org.slug)
+    rows = [(person, m) for person in people for m in person.memberships if m.organisation_id == org.id]
+    return render_template("admin/members.html", org=org, form=form, rows=rows), 422 if form.errors else 200
+
+
+@bp.post("/organisations/<slug>/members/<int:user_id>/<role>/remove")
+def remove_member(slug, user_id, role):
+    org = org_queries.organisation_by_slug(slug)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    try:
+        removed = account_services.revoke_role(user.email, org.slug, role)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        if removed:
+            flash(_("%(name)s no longer has this role.", name=user.name), "success")
+    return redirect(url_for("admin.members", slug=org.slug))
