@@ -35,6 +35,8 @@ def _development_secret_key():
 
 class Config:
     APP_ENV = "development"
+    # Level of the app's log on stderr (gunicorn and systemd pass stderr on to the journal).
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'inducci-events.db'}"
     )

@@ -38,6 +38,7 @@ def create_app(config_name=None, **overrides):
     app.config.from_object(load_config(config_name))
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    _configure_logging(app)
 
     _configure_extensions(app)
     _configure_blueprints(app)
@@ -49,6 +50,22 @@ def create_app(config_name=None, **overrides):
 
     http.init_app(app)
     return app
+
+
+def _configure_logging(app):
+    """Log records of the app (``inducci_events.*``) at ``LOG_LEVEL`` to stderr, one line each,
+    unless something (gunicorn, pytest) has already set up the root logger."""
+    import logging
+
+    level = logging.getLevelName(app.config["LOG_LEVEL"])
+    if not isinstance(level, int):
+        raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {app.config['LOG_LEVEL']!r}")
+    logging.getLogger("inducci_events").setLevel(level)
+    root = logging.getLogger()
+    if not root.handlers and not app.testing:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
 
 
 def _select_locale():
