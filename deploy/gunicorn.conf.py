@@ -21,8 +21,11 @@ keepalive = 5
 # Recycle workers now and then, so a slow leak never grows without bound.
 max_requests = 5000
 max_requests_jitter = 500
-# Logs go to stderr (journald under systemd); the access log in the combined format.
+# Logs go to stderr (journald under systemd).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# key=value pairs with the app's request id (the app logs the same id as JSON).
+access_log_format = ('time=%(t)s remote=%(h)s method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s '
+                     'duration_ms=%(M)s request_id=%({x-request-id}o)s agent="%(a)s"')
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The reverse proxy on the same host: gunicorn takes the scheme (https) from it; the client

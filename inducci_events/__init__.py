@@ -53,19 +53,9 @@ def create_app(config_name=None, **overrides):
 
 
 def _configure_logging(app):
-    """Log records of the app (``inducci_events.*``) at ``LOG_LEVEL`` to stderr, one line each,
-    unless something (gunicorn, pytest) has already set up the root logger."""
-    import logging
+    from .core import logs
 
-    level = logging.getLevelName(app.config["LOG_LEVEL"])
-    if not isinstance(level, int):
-        raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {app.config['LOG_LEVEL']!r}")
-    logging.getLogger("inducci_events").setLevel(level)
-    root = logging.getLogger()
-    if not root.handlers and not app.testing:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
+    logs.init_app(app)
 
 
 def _select_locale():

@@ -74,4 +74,33 @@ def test_the_web_unit_serves_the_app_with_the_gunicorn_config(tmp_path):
         server.terminate()
         output, _ = server.communicate(timeout=40)
     assert server.returncode == 0, output
-    assert "GET /api/v1/health" in output  # the access log goes to stderr, hence the journal
+    assert "path=\"/api/v1/health\" status=200" in output  # the access log goes to stderr (the journal)
+    assert re.search(r"request_id=[0-9a-f]{32}", output)
+
+
+def test_log_lines_are_json_with_the_request_id(app, client, capsys):
+    import json
+    import logging
+
+    from inducci_events.core.logs import JsonFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("inducci_events.test")
+    logger.addHandler(handler)
+    try:
+        @app.get("/_log_something")
+        def _log_something():
+            logger.warning("booking refused")
+            return "ok"
+
+        response = client.get("/_log_something", headers={"X-Request-ID": "abcdef123456"})
+        unsafe = client.get("/_log_something", headers={"X-Request-ID": "evil\" id"})
+    finally:
+        logger.removeHandler(handler)
+    assert response.headers["X-Request-ID"] == "abcdef123456"
+    assert unsafe.headers["X-Request-ID"] != "evil\" id" and len(unsafe.headers["X-Request-ID"]) == 32
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    assert [(e["message"], e["request_id"], e["path"]) for e in lines] == [
+        ("booking refused", "abcdef123456", "/_log_something"),
+        ("booking refused", unsafe.headers["X-Request-ID"], "/_log_something")]
