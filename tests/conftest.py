@@ -8,6 +8,7 @@ import contextvars
 import os
 import re
 import threading
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -95,6 +96,27 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def empty_database_url(backend, tmp_path):
+    """A new, empty database of the test's backend (a file, or a scratch PostgreSQL database
+    dropped afterwards) for tests that migrate or run the app in other processes."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path}/empty.db"
+        return
+    base = os.environ["TEST_DATABASE_URL"]
+    name = f"scratch_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 # --- factories ---------------------------------------------------------------------

@@ -30,9 +30,9 @@ def _free_port():
 
 def _env(tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "DATABASE_URL"))}
-    env.update(APP_ENV="production", SECRET_KEY="deploy-test-secret", INSTANCE_PATH=str(tmp_path),
-               DATABASE_URL=f"sqlite:///{tmp_path}/deploy.db", SESSION_COOKIE_SECURE="0",
-               RATELIMIT_STORAGE_URI="memory://", WEB_CONCURRENCY="1", **extra)
+    env.update({"APP_ENV": "production", "SECRET_KEY": "deploy-test-secret", "INSTANCE_PATH": str(tmp_path),
+                "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.db", "SESSION_COOKIE_SECURE": "0",
+                "RATELIMIT_STORAGE_URI": "memory://", "WEB_CONCURRENCY": "1", **extra})
     return env
 
 
@@ -104,3 +104,91 @@ def test_log_lines_are_json_with_the_request_id(app, client, capsys):
     assert [(e["message"], e["request_id"], e["path"]) for e in lines] == [
         ("booking refused", "abcdef123456", "/_log_something"),
         ("booking refused", unsafe.headers["X-Request-ID"], "/_log_something")]
+
+
+@pytest.mark.postgres_only
+def test_the_installation_runs_as_its_processes(app, empty_database_url, tmp_path):
+    """The recipe's processes on PostgreSQL and Redis, no containers: migrate, set up a partner
+    from the command line, gunicorn with the deploy config, a booking through the API, the mail
+    worker delivering its confirmation over SMTP, and each timer's job."""
+    import json
+
+    from tests.mail.conftest import SMTPServer
+
+    smtp = SMTPServer()
+    smtp.start()
+    env = _env(tmp_path, DATABASE_URL=empty_database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/14",
+               MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp.port), MAIL_DEFAULT_SENDER="Events <events@example.org>",
+               BIND=f"127.0.0.1:{_free_port()}")
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+
+    def run(*args):
+        result = subprocess.run([*flask, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+        return result.stdout
+
+    def call(method, path, body=None, token=None):
+        request = urllib.request.Request(f"http://{env['BIND']}/api/v1{path}", method=method,
+                                         data=json.dumps(body).encode() if body is not None else None,
+                                         headers={"Content-Type": "application/json",
+                                                  **({"Authorization": f"Bearer {token}"} if token else {})})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+
+    processes = []
+    try:
+        run("db", "upgrade")
+        run("organisations", "create", "sokolov", "--name", "Microregion Sokolov-East", "--country", "CZ",
+            "--timezone", "Europe/Prague", "--partner")
+        run("users", "create", "organiser@example.org", "--name", "Olga", "--password", "organiser password")
+        run("users", "create", "petra@example.org", "--name", "Petra", "--password", "participant password")
+        run("users", "grant", "organiser@example.org", "sokolov", "organiser")
+
+        web = subprocess.Popen(_exec_start(ROOT / "deploy/systemd/inducci-web.service"), cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(web)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert call("GET", "/health")[0] == 200
+                break
+            except OSError:
+                assert web.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.3)
+
+        organiser = call("POST", "/auth/token", {"email": "organiser@example.org",
+                                                 "password": "organiser password"})[1]["token"]
+        status, venue = call("POST", "/organisations/sokolov/venues", {
+            "name": "Sokolov castle", "city": "Sokolov", "country": "CZ", "timezone": "Europe/Prague"},
+            token=organiser)
+        assert status == 201
+        status, event = call("POST", "/events", {
+            "organisation": "sokolov", "title": "Workshop 1", "capacity": 5, "enrolment_mode": "series",
+            "waitlist": True, "requires_approval": False, "status": "published",
+            "sessions": [{"title": "Workshop 1", "starts_at": "2027-01-06T16:00:00+01:00",
+                          "ends_at": "2027-01-06T19:00:00+01:00", "venue_id": venue["id"]}]}, token=organiser)
+        assert status == 201
+        petra = call("POST", "/auth/token", {"email": "petra@example.org", "password": "participant password"})[1]
+        status, enrolment = call("POST", f"/events/{event['id']}/enrolments", {}, token=petra["token"])
+        assert (status, enrolment["status"]) == (201, "confirmed")
+
+        worker = subprocess.Popen(_exec_start(ROOT / "deploy/systemd/inducci-mail.service"), cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(worker)
+        def to_petra():
+            return [m["Subject"] for m in smtp.inbox.messages if "petra@example.org" in (m["To"] or "")]
+
+        deadline = time.monotonic() + 30
+        while not any("Workshop 1" in subject for subject in to_petra()):
+            assert worker.poll() is None and time.monotonic() < deadline, f"no confirmation: {to_petra()}"
+            time.sleep(0.2)
+
+        for unit in ("inducci-remind.service", "inducci-expire.service"):
+            argv = _exec_start(ROOT / "deploy/systemd" / unit)
+            result = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            assert result.returncode == 0, (unit, result.stderr)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=40)
+        smtp.stop()
