@@ -5,3 +5,4 @@ from .mail.models import OutboxMessage  # noqa: F401
 from .spaces.models import SpaceBlackout, SpaceBooking, SpaceListing, SpaceOpeningHours, SpaceTeamMember  # noqa: F401,E501
 from .helpdesk.models import Absence, Adviser, Appointment, HelpDesk, MentoringRequest, OfficeHourRule  # noqa: F401
 from .workshops.models import Attendance, Enrolment, Event, Question, Session  # noqa: F401
+from .audit.models import AuditEntry  # noqa: F401

@@ -14,6 +14,7 @@ from ..core.auth import token_loader
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
+from ..audit import services as audit
 from ..mail.services import queue_message
 from ..organisations.models import Organisation
 from .models import ROLES, ApiToken, Membership, User, new_calendar_token
@@ -191,24 +192,32 @@ def _membership_target(email, org_slug, role):
     return user, org
 
 
-def grant_role(email, org_slug, role):
-    """Make a user organiser or adviser of an organisation (idempotent); returns True if new."""
+def grant_role(email, org_slug, role, *, actor=None):
+    """Make a user organiser or adviser of an organisation (idempotent); returns True if new.
+    ``actor`` is the admin doing it (``None`` on the command line); it goes into the audit log."""
     user, org = _membership_target(email, org_slug, role)
     with unit_of_work() as session:
         exists = session.scalar(sa.select(Membership.id).where(
             Membership.user_id == user.id, Membership.organisation_id == org.id, Membership.role == role))
         if exists is None:
             session.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
+            audit.record(session, actor=actor, action="membership.grant", subject_type="membership",
+                         organisation_id=org.id, subject_user_id=user.id, summary=role,
+                         changes={"role": [None, role]})
             return True
     return False
 
 
-def revoke_role(email, org_slug, role):
-    """Take a role away; returns True if the user had it."""
+def revoke_role(email, org_slug, role, *, actor=None):
+    """Take a role away; returns True if the user had it (recorded in the audit log)."""
     user, org = _membership_target(email, org_slug, role)
     with unit_of_work() as session:
         result = session.execute(sa.delete(Membership).where(
             Membership.user_id == user.id, Membership.organisation_id == org.id, Membership.role == role))
+        if result.rowcount:
+            audit.record(session, actor=actor, action="membership.revoke", subject_type="membership",
+                         organisation_id=org.id, subject_user_id=user.id, summary=role,
+                         changes={"role": [role, None]})
     return result.rowcount > 0
 
 

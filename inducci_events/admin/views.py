@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..accounts import queries as account_queries
 from ..accounts import services as account_services
 from ..accounts.models import User
+from ..audit import queries as audit_queries
 from ..core.auth import require_admin
 from ..core.errors import DomainError
 from ..core.http import show_error_on_form
@@ -49,9 +50,10 @@ def edit_organisation(slug=None):
         languages = set(current_app.config["LANGUAGES"])
         try:
             if org is None:
-                org = org_services.create_organisation(form.slug.data, languages=languages, **values)
+                org = org_services.create_organisation(form.slug.data, languages=languages, actor=current_user,
+                                                       **values)
             else:
-                org_services.update_organisation(org.slug, languages=languages, **values)
+                org_services.update_organisation(org.slug, languages=languages, actor=current_user, **values)
         except DomainError as error:
             show_error_on_form(form, error)
         else:
@@ -66,7 +68,8 @@ def members(slug):
     form = MemberForm()
     if form.validate_on_submit():
         try:
-            created = account_services.grant_role(form.email.data.strip(), org.slug, form.role.data)
+            created = account_services.grant_role(form.email.data.strip(), org.slug, form.role.data,
+                                                 actor=current_user)
         except DomainError as error:
             form.email.errors = list(form.email.errors) + [str(error.message)]
         else:
@@ -86,10 +89,19 @@ def remove_member(slug, user_id, role):
     if user is None:
         abort(404)
     try:
-        removed = account_services.revoke_role(user.email, org.slug, role)
+        removed = account_services.revoke_role(user.email, org.slug, role, actor=current_user)
     except DomainError as error:
         flash(str(error.message), "error")
     else:
         if removed:
             flash(_("%(name)s no longer has this role.", name=user.name), "success")
     return redirect(url_for("admin.members", slug=org.slug))
+
+
+@bp.route("/log")
+def log():
+    """Every organisation's audit log, newest first."""
+    before = request.args.get("before", type=int)
+    entries = audit_queries.entries(before_id=before)
+    return render_template("audit/log.html", entries=entries, org=None, labels=audit_queries.ACTION_LABELS,
+                           more=len(entries) == audit_queries.PAGE_SIZE)

@@ -4,6 +4,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..audit import services as audit
 from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work
@@ -142,7 +143,7 @@ def _apply_organisation_values(org, values):
 
 
 def create_organisation(slug, *, name, country, timezone, languages, region="", default_locale="en",
-                        is_partner=False, short_name="", website="", description=""):
+                        is_partner=False, short_name="", website="", description="", actor=None):
     """Create an organisation (site administration: the command line or an admin's API call).
 
     :raises ValidationFailed: a malformed slug, country, time zone or language.
@@ -159,10 +160,13 @@ def create_organisation(slug, *, name, country, timezone, languages, region="", 
         org = Organisation(slug=slug)
         _apply_organisation_values(org, values)
         session.add(org)
+        session.flush()
+        audit.record(session, actor=actor, action="organisation.create", subject_type="organisation",
+                     subject_id=org.id, organisation_id=org.id, summary=org.name)
     return org
 
 
-def update_organisation(slug, *, languages, **values):
+def update_organisation(slug, *, languages, actor=None, **values):
     """Change an organisation's fields (only those given; see :data:`ORGANISATION_FIELDS`).
 
     :raises NotFound: no organisation has this slug.
@@ -177,5 +181,10 @@ def update_organisation(slug, *, languages, **values):
         if org_id is None:
             raise NotFound("organisation_not_found", _("There is no organisation “%(slug)s”.", slug=slug))
         org = lock_parent(Organisation, org_id)
+        before = {name: getattr(org, name) for name in values}
         _apply_organisation_values(org, values)
+        changes = audit.changes_of(before, {name: getattr(org, name) for name in values})
+        if changes:
+            audit.record(session, actor=actor, action="organisation.update", subject_type="organisation",
+                         subject_id=org.id, organisation_id=org.id, summary=org.name, changes=changes)
     return org

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..audit import queries as audit_queries
 from ..core.errors import DomainError
 from ..core.http import show_error_on_form
 from . import queries, services
@@ -32,6 +33,17 @@ def _managed(slug):
 def manage(slug):
     org = _managed(slug)
     return render_template("organisations/manage.html", org=org)
+
+
+@bp.route("/manage/<slug>/log")
+@login_required
+def log(slug):
+    """The organisation's audit log: who approved, declined, cancelled or changed what."""
+    org = _managed(slug)
+    before = request.args.get("before", type=int)
+    entries = audit_queries.entries(org.id, before_id=before)
+    return render_template("audit/log.html", entries=entries, org=org, labels=audit_queries.ACTION_LABELS,
+                           more=len(entries) == audit_queries.PAGE_SIZE)
 
 
 @bp.route("/manage/<slug>/programmes/new", methods=["GET", "POST"])

@@ -29,9 +29,10 @@ def test_admin_creates_a_partner_and_makes_someone_its_organiser(admin, browser,
     assert "Iris Tal" in page and "Organiser" in page
     assert db.session.get(type(organiser), organiser.id).is_organiser_of(org.id)
 
-    # The new organiser sees the organisation's management pages.
-    browser.client.post("/logout", data={})  # the CSRF check is not what is tested here
-    assert "Business Upper Austria" in browser.get("/admin/").get_data(as_text=True)
+    # The new organiser manages the organisation.
+    browser.submit("/logout", {}, form_url="/")
+    browser.login(organiser.email)
+    assert browser.get("/manage/linz/").status_code == 200
 
 
 def test_removing_a_role_takes_the_organisers_access_away(admin, browser, make_organiser):

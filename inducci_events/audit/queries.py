@@ -1,0 +1,36 @@
+"""Reading the audit log (organisers: their organisation's; admins: everything)."""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from .models import AuditEntry
+
+PAGE_SIZE = 100
+
+#: What each recorded action is called in the log (organisers and admins read it).
+ACTION_LABELS = {
+    "organisation.create": _l("Organisation created"),
+    "organisation.update": _l("Organisation changed"),
+    "membership.grant": _l("Role granted"),
+    "membership.revoke": _l("Role revoked"),
+    "enrolment.approve": _l("Enrolment approved"),
+    "enrolment.decline": _l("Enrolment declined"),
+    "enrolment.cancel": _l("Enrolment cancelled by the organiser"),
+    "attendance.mark": _l("Attendance recorded"),
+    "event.update": _l("Event changed"),
+    "space_booking.approve": _l("Space request approved"),
+    "space_booking.decline": _l("Space request declined"),
+    "space_booking.cancel": _l("Space booking cancelled by the organiser"),
+    "space_listing.update": _l("Space listing changed"),
+    "helpdesk.update": _l("Help desk changed"),
+}
+
+
+def entries(organisation_id=None, *, before_id=None, limit=PAGE_SIZE):
+    """Newest first; ``organisation_id=None`` means every entry (admins). ``before_id`` pages on."""
+    query = sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if organisation_id is not None:
+        query = query.where(AuditEntry.organisation_id == organisation_id)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return db.session.scalars(query).all()
