@@ -3,7 +3,7 @@ import click
 from flask.cli import AppGroup
 
 from ..core.errors import DomainError
-from . import queries, services
+from . import passwords, queries, services
 
 users_cli = AppGroup("users", help="Create, find and list users; grant or revoke organisation roles.")
 
@@ -65,3 +65,13 @@ def list_users(q, organisation_slug, limit):
         click.echo(f"{user.id:>6} {user.email:<40} {user.name:<30} {'admin' if user.is_admin else '-':<6} {roles}")
     if not users:
         click.echo("No users match.")
+
+
+@users_cli.command("reset-link")
+@click.argument("email")
+def reset_link(email):
+    """Print a one-time link (valid PASSWORD_RESET_SECONDS) with which EMAIL sets a new password."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the e-mail address {email}.")
+    click.echo(passwords.reset_link(user))

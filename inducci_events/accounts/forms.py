@@ -62,3 +62,13 @@ class ProfileForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change state."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[InputRequired(), MinPasswordLength()])
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))])

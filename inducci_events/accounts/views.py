@@ -7,8 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.errors import DomainError
 from ..core.http import safe_next, show_error_on_form
 from ..extensions import limiter
-from . import services
-from .forms import ConfirmForm, LoginForm, ProfileForm, RegisterForm
+from . import passwords, services
+from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -91,3 +91,37 @@ def revoke_tokens():
         count = services.revoke_all_tokens(current_user)
         flash(_("%(n)d API token(s) revoked.", n=count), "success")
     return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    """Ask for a reset link. The answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        passwords.request_reset(form.email.data)
+        flash(_("If an account uses this address, we have sent it a link to set a new password. "
+                "The link works for one hour."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Set a new password from the e-mailed link; then log in with it."""
+    try:
+        passwords.user_for_token(token)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            passwords.reset_password(token, form.password.data)
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            logout_user()
+            flash(_("Your new password is set. Log in with it."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200

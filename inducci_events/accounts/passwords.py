@@ -1,0 +1,103 @@
+"""Forgotten passwords: a one-time reset link by e-mail, valid for an hour.
+
+The link carries a signed token (itsdangerous, with the app's SECRET_KEY) holding the user's
+id, when it was issued, and a fingerprint of the current password hash. Setting a new
+password changes the hash, so a used link (and every other link issued before) stops
+working without a table of tokens; an hour after issue it stops working anyway.
+"""
+import hashlib
+from contextlib import nullcontext
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.security import generate_password_hash
+
+from ..core.db import unit_of_work, utcnow
+from ..core.errors import BadRequest
+from ..extensions import db
+from ..mail.services import queue_message
+from . import services
+from .models import ApiToken, User
+
+_SALT = "inducci-password-reset"
+
+
+class TokenInvalid(BadRequest):
+    code = "token_invalid"
+
+    def __init__(self):
+        super().__init__(message=_("This link has expired or has already been used. Ask for a new one."))
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def _fingerprint(user):
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_token(user):
+    return _serializer().dumps([user.id, int(utcnow().timestamp()), _fingerprint(user)])
+
+
+def reset_link(user):
+    """The absolute reset URL for ``user`` (mails, ``flask users reset-link``)."""
+    # The command line and workers have no request to build the path in: lend them one.
+    with nullcontext() if has_request_context() else current_app.test_request_context("/"):
+        path = url_for("accounts.reset_password", token=reset_token(user))
+    return current_app.config["BASE_URL"] + path
+
+
+def request_reset(email):
+    """Mail a reset link to the account with ``email``, if there is one.
+
+    The caller answers the same whether or not it exists, so the form reveals no addresses.
+    """
+    with unit_of_work() as session:
+        user = services.find_user_by_email(email or "")
+        if user is None:
+            return
+        hours = current_app.config["PASSWORD_RESET_SECONDS"] // 3600
+        queue_message(kind="password_reset", template="password_reset", recipient_email=user.email,
+                      recipient_name=user.name, locale=user.locale, user_id=user.id,
+                      context={"name": user.name, "link": reset_link(user), "hours": hours})
+        session.flush()
+
+
+def user_for_token(token):
+    """The user a valid, unused, unexpired token belongs to.
+
+    :raises TokenInvalid: a forged, used or expired token (400 ``token_invalid``).
+    """
+    try:
+        user_id, issued, fingerprint = _serializer().loads(token or "")
+        issued_at = datetime.fromtimestamp(int(issued), timezone.utc)
+    except (BadSignature, ValueError, TypeError, OverflowError, OSError):
+        raise TokenInvalid() from None
+    max_age = timedelta(seconds=current_app.config["PASSWORD_RESET_SECONDS"])
+    if not (issued_at <= utcnow() < issued_at + max_age):
+        raise TokenInvalid()
+    user = db.session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
+    if user is None or _fingerprint(user) != fingerprint:
+        raise TokenInvalid()
+    return user
+
+
+def reset_password(token, new_password):
+    """Set a new password with a reset token; every earlier link then stops working.
+
+    :raises TokenInvalid: see :func:`user_for_token`.
+    :raises ValidationFailed: a password that is too short.
+    """
+    services._check_password(new_password)  # noqa: SLF001 - the one password rule
+    with unit_of_work() as session:
+        user = user_for_token(token)
+        user = session.get(User, user.id)
+        user.password_hash = generate_password_hash(new_password)
+        session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                        .values(revoked_at=utcnow()))
+    return user
