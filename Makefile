@@ -33,7 +33,7 @@ translations: install ## compile the .po catalogues (the .mo files are not commi
 	$(BIN)/pybabel compile -f -d translations
 
 extract-messages: install ## refresh messages.pot and merge it into every catalogue
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 migrate: install

@@ -1,6 +1,7 @@
 """Forms of the site administration."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -30,7 +31,7 @@ class OrganisationForm(FlaskForm):
 
 
 #: The roles a person can have at an organisation, as people read them.
-ROLE_LABELS = {"organiser": _l("Organiser"), "adviser": _l("Adviser")}
+ROLE_LABELS = {"organiser": lazy_pgettext("role", "Organiser"), "adviser": lazy_pgettext("role", "Adviser")}
 
 
 class MemberForm(FlaskForm):

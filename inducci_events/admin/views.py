@@ -79,7 +79,8 @@ def members(slug):
             return redirect(url_for("admin.members", slug=org.slug))
     people = account_queries.find_users(organisation_slug=org.slug)
     rows = [(person, m) for person in people for m in person.memberships if m.organisation_id == org.id]
-    return render_template("admin/members.html", org=org, form=form, rows=rows), 422 if form.errors else 200
+    return render_template("admin/members.html", org=org, form=form, rows=rows,
+                           role_labels=ROLE_LABELS), 422 if form.errors else 200
 
 
 @bp.post("/organisations/<slug>/members/<int:user_id>/<role>/remove")
