@@ -124,6 +124,10 @@ def load_config(name=None):
         cls = CONFIGS[name]
     except KeyError:
         raise RuntimeError(f"APP_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None
+    if cls is ProductionConfig and cls.SECRET_KEY and (
+            len(cls.SECRET_KEY) < 32 or cls.SECRET_KEY.lower().startswith("change-me")):
+        raise RuntimeError("SECRET_KEY is a placeholder or shorter than 32 characters: set a random one, e.g. "
+                           "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
     if not cls.SECRET_KEY:
         if cls is ProductionConfig:
             raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")

@@ -57,6 +57,7 @@ def seed(url):
     from inducci_events import create_app
     from inducci_events.accounts import services as accounts
     from inducci_events.accounts.models import User
+    from inducci_events.core.auth import COMMAND_LINE
     from inducci_events.core.db import unit_of_work, utcnow
     from inducci_events.extensions import db
     from inducci_events.organisations import services as orgs
@@ -70,7 +71,7 @@ def seed(url):
                                region="Upper Austria", country="AT", timezone="Europe/Vienna")
             session.add(org)
         organiser = accounts.register_user("organiser@bench.example.org", "bench-password-123", "Organiser")
-        accounts.grant_role(organiser.email, "linz", "organiser")
+        accounts.grant_role(organiser.email, "linz", "organiser", actor=COMMAND_LINE)
         organiser = db.session.get(User, organiser.id)
         venue = orgs.save_venue(organiser, org.id, name="Tabakfabrik", street="", postcode="4020", city="Linz",
                                 country="AT", timezone="Europe/Vienna")

@@ -27,6 +27,8 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = ('time=%(t)s remote=%(h)s method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s '
                      'duration_ms=%(M)s request_id=%({x-request-id}o)s agent="%(a)s"')
 errorlog = "-"
+# Takes the password-reset token out of logged paths.
+logger_class = "inducci_events.core.logs.GunicornLogger"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The reverse proxy on the same host: gunicorn takes the scheme (https) from it; the client
 # address is taken by the app from TRUSTED_PROXIES, never from any X-Forwarded-For.

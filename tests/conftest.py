@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from inducci_events import create_app
+from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.extensions import db
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -166,7 +167,7 @@ def make_organiser(make_user, make_org):
     def make(**org_fields):
         org = make_org(**org_fields)
         user = make_user()
-        services.grant_role(user.email, org.slug, "organiser")
+        services.grant_role(user.email, org.slug, "organiser", actor=COMMAND_LINE)
         return db.session.get(type(user), user.id), org
 
     return make

@@ -30,7 +30,7 @@ def _free_port():
 
 def _env(tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "DATABASE_URL"))}
-    env.update({"APP_ENV": "production", "SECRET_KEY": "deploy-test-secret", "INSTANCE_PATH": str(tmp_path),
+    env.update({"APP_ENV": "production", "SECRET_KEY": "deploy-test-secret-of-at-least-32-characters", "INSTANCE_PATH": str(tmp_path),
                 "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.db", "SESSION_COOKIE_SECURE": "0",
                 "RATELIMIT_STORAGE_URI": "memory://", "WEB_CONCURRENCY": "1", **extra})
     return env
@@ -65,7 +65,8 @@ def test_the_web_unit_serves_the_app_with_the_gunicorn_config(tmp_path):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2) as response:
                     assert response.status == 200
-                    break
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/password/reset/s3cret-token", timeout=5).close()
+                break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"gunicorn did not answer: {server.stdout.read() if server.poll() is not None else ''}")
@@ -76,34 +77,43 @@ def test_the_web_unit_serves_the_app_with_the_gunicorn_config(tmp_path):
     assert server.returncode == 0, output
     assert "path=\"/api/v1/health\" status=200" in output  # the access log goes to stderr (the journal)
     assert re.search(r"request_id=[0-9a-f]{32}", output)
+    assert "s3cret-token" not in output and 'path="/password/reset/[secret]"' in output
 
 
-def test_log_lines_are_json_with_the_request_id(app, client, capsys):
+def test_the_app_logs_json_lines_with_the_request_id_and_no_secrets(tmp_path, capsys):
     import json
     import logging
 
+    from inducci_events import create_app
     from inducci_events.core.logs import JsonFormatter
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("inducci_events.test")
-    logger.addHandler(handler)
+    logger = logging.getLogger("inducci_events")
+    before = list(logger.handlers), logger.propagate, logger.level
     try:
-        @app.get("/_log_something")
-        def _log_something():
-            logger.warning("booking refused")
+        app = create_app("development", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/log.db", TESTING=False)
+
+        @app.get("/password/reset/<token>/_log_something")
+        def _log_something(token):
+            app.logger.warning("booking refused")
             return "ok"
 
-        response = client.get("/_log_something", headers={"X-Request-ID": "abcdef123456"})
-        unsafe = client.get("/_log_something", headers={"X-Request-ID": "evil\" id"})
+        client = app.test_client()
+        given = client.get("/password/reset/s3cret-token/_log_something", headers={"X-Request-ID": "abcdef123456"})
+        unsafe = client.get("/password/reset/s3cret-token/_log_something", headers={"X-Request-ID": 'evil" id'})
     finally:
-        logger.removeHandler(handler)
-    assert response.headers["X-Request-ID"] == "abcdef123456"
-    assert unsafe.headers["X-Request-ID"] != "evil\" id" and len(unsafe.headers["X-Request-ID"]) == 32
-    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
-    assert [(e["message"], e["request_id"], e["path"]) for e in lines] == [
-        ("booking refused", "abcdef123456", "/_log_something"),
-        ("booking refused", unsafe.headers["X-Request-ID"], "/_log_something")]
+        for handler in logger.handlers:
+            if handler not in before[0]:
+                logger.removeHandler(handler)
+        logger.propagate, logger.level = before[1], before[2]
+    assert any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers) is False  # cleaned up
+    assert given.headers["X-Request-ID"] == "abcdef123456"
+    assert len(unsafe.headers["X-Request-ID"]) == 32 and unsafe.headers["X-Request-ID"] != 'evil" id'
+    err = capsys.readouterr().err
+    assert "s3cret-token" not in err
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert [(e["level"], e["message"], e["request_id"], e["path"]) for e in lines] == [
+        ("WARNING", "booking refused", "abcdef123456", "/password/reset/[secret]/_log_something"),
+        ("WARNING", "booking refused", unsafe.headers["X-Request-ID"], "/password/reset/[secret]/_log_something")]
 
 
 @pytest.mark.postgres_only
@@ -112,6 +122,7 @@ def test_the_installation_runs_as_its_processes(app, empty_database_url, tmp_pat
     from the command line, gunicorn with the deploy config, a booking through the API, the mail
     worker delivering its confirmation over SMTP, and each timer's job."""
     import json
+    from datetime import date, timedelta
 
     from tests.mail.conftest import SMTPServer
 
@@ -162,11 +173,12 @@ def test_the_installation_runs_as_its_processes(app, empty_database_url, tmp_pat
             "name": "Sokolov castle", "city": "Sokolov", "country": "CZ", "timezone": "Europe/Prague"},
             token=organiser)
         assert status == 201
+        day = (date.today() + timedelta(days=40)).isoformat()  # within the reminder horizon: none yet
         status, event = call("POST", "/events", {
             "organisation": "sokolov", "title": "Workshop 1", "capacity": 5, "enrolment_mode": "series",
             "waitlist": True, "requires_approval": False, "status": "published",
-            "sessions": [{"title": "Workshop 1", "starts_at": "2027-01-06T16:00:00+01:00",
-                          "ends_at": "2027-01-06T19:00:00+01:00", "venue_id": venue["id"]}]}, token=organiser)
+            "sessions": [{"title": "Workshop 1", "starts_at": f"{day}T16:00:00+00:00",
+                          "ends_at": f"{day}T19:00:00+00:00", "venue_id": venue["id"]}]}, token=organiser)
         assert status == 201
         petra = call("POST", "/auth/token", {"email": "petra@example.org", "password": "participant password"})[1]
         status, enrolment = call("POST", f"/events/{event['id']}/enrolments", {}, token=petra["token"])
@@ -192,3 +204,15 @@ def test_the_installation_runs_as_its_processes(app, empty_database_url, tmp_pat
             process.terminate()
             process.wait(timeout=40)
         smtp.stop()
+
+
+def test_the_environment_file_reads_the_same_in_a_shell_and_names_only_real_settings():
+    result = subprocess.run(["sh", "-c", "set -a; . deploy/env.example; env"], cwd=ROOT, capture_output=True,
+                            text=True, env={"PATH": os.environ["PATH"]})
+    assert result.returncode == 0 and result.stderr == ""
+    env = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert env["MAIL_DEFAULT_SENDER"] == "InduCCI events <events@example.org>"
+    assert env["LOG_LEVEL"] == "info" and env["INSTANCE_PATH"] == "/var/lib/inducci-events"
+    names = re.findall(r"^([A-Z_]+)=", (ROOT / "deploy/env.example").read_text(), re.M)
+    documented = (ROOT / "README.md").read_text() + (ROOT / "deploy/gunicorn.conf.py").read_text()
+    assert [n for n in names if f"`{n}`" not in documented and f'"{n}"' not in documented] == []

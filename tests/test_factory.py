@@ -18,6 +18,13 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         load_config("production")
 
 
+@pytest.mark.parametrize("key", ["change-me-to-48-random-characters", "short-secret"])
+def test_production_refuses_the_example_or_a_short_secret_key(monkeypatch, key):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="placeholder or shorter"):
+        load_config("production")
+
+
 def test_unknown_app_env_is_a_clear_error():
     with pytest.raises(RuntimeError, match="APP_ENV"):
         create_app("staging")

@@ -2,6 +2,7 @@
 import click
 from flask.cli import AppGroup
 
+from ..core.auth import COMMAND_LINE
 from ..core.errors import DomainError
 from . import passwords, queries, services
 
@@ -34,7 +35,7 @@ def create_user(email, name, password, admin, locale):
 def grant(email, org_slug, role):
     """Give EMAIL the ROLE at the organisation ORG_SLUG."""
     try:
-        created = services.grant_role(email, org_slug, role)
+        created = services.grant_role(email, org_slug, role, actor=COMMAND_LINE)
     except DomainError as error:
         _fail(error)
     click.echo(f"{email} is {role} of {org_slug}{'' if created else ' (already was)'}.")
@@ -47,7 +48,7 @@ def grant(email, org_slug, role):
 def revoke(email, org_slug, role):
     """Take the ROLE at ORG_SLUG away from EMAIL."""
     try:
-        removed = services.revoke_role(email, org_slug, role)
+        removed = services.revoke_role(email, org_slug, role, actor=COMMAND_LINE)
     except DomainError as error:
         _fail(error)
     click.echo(f"{email} is no longer {role} of {org_slug}." if removed else f"{email} was not {role} of {org_slug}.")

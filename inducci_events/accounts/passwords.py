@@ -1,4 +1,4 @@
-"""Forgotten passwords: a one-time reset link by e-mail, valid for an hour.
+"""Forgotten passwords: a one-time reset link by e-mail, valid for an hour (PASSWORD_RESET_SECONDS).
 
 The link carries a signed token (itsdangerous, with the app's SECRET_KEY) holding the user's
 id, when it was issued, and a fingerprint of the current password hash. Setting a new
@@ -18,7 +18,7 @@ from werkzeug.security import generate_password_hash
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import BadRequest
 from ..extensions import db
-from ..mail.services import queue_message
+from ..mail.services import queue_message, render
 from . import services
 from .models import ApiToken, User
 
@@ -48,24 +48,25 @@ def reset_link(user):
     """The absolute reset URL for ``user`` (mails, ``flask users reset-link``)."""
     # The command line and workers have no request to build the path in: lend them one.
     with nullcontext() if has_request_context() else current_app.test_request_context("/"):
-        path = url_for("accounts.reset_password", token=reset_token(user))
+        path = url_for("accounts.reset_link", token=reset_token(user))
     return current_app.config["BASE_URL"] + path
 
 
 def request_reset(email):
     """Mail a reset link to the account with ``email``, if there is one.
 
-    The caller answers the same whether or not it exists, so the form reveals no addresses.
+    The caller answers the same whether or not it exists, so the form reveals no addresses;
+    the message is rendered either way, so the time taken tells little more.
     """
-    with unit_of_work() as session:
+    minutes = current_app.config["PASSWORD_RESET_SECONDS"] // 60
+    with unit_of_work():
         user = services.find_user_by_email(email or "")
         if user is None:
+            render("password_reset", current_app.config["BABEL_DEFAULT_LOCALE"], {"name": "", "link": "", "minutes": minutes})
             return
-        hours = current_app.config["PASSWORD_RESET_SECONDS"] // 3600
         queue_message(kind="password_reset", template="password_reset", recipient_email=user.email,
                       recipient_name=user.name, locale=user.locale, user_id=user.id,
-                      context={"name": user.name, "link": reset_link(user), "hours": hours})
-        session.flush()
+                      context={"name": user.name, "link": reset_link(user), "minutes": minutes})
 
 
 def user_for_token(token):

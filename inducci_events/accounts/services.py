@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..core.auth import token_loader
+from ..core.auth import require_admin, token_loader
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
@@ -192,9 +192,12 @@ def _membership_target(email, org_slug, role):
     return user, org
 
 
-def grant_role(email, org_slug, role, *, actor=None):
+def grant_role(email, org_slug, role, *, actor):
     """Make a user organiser or adviser of an organisation (idempotent); returns True if new.
-    ``actor`` is the admin doing it (``None`` on the command line); it goes into the audit log."""
+
+    :raises Forbidden: ``actor`` is neither a site admin nor ``core.auth.COMMAND_LINE``.
+    """
+    require_admin(actor)
     user, org = _membership_target(email, org_slug, role)
     with unit_of_work() as session:
         exists = session.scalar(sa.select(Membership.id).where(
@@ -208,8 +211,12 @@ def grant_role(email, org_slug, role, *, actor=None):
     return False
 
 
-def revoke_role(email, org_slug, role, *, actor=None):
-    """Take a role away; returns True if the user had it (recorded in the audit log)."""
+def revoke_role(email, org_slug, role, *, actor):
+    """Take a role away; returns True if the user had it (recorded in the audit log).
+
+    :raises Forbidden: ``actor`` is neither a site admin nor ``core.auth.COMMAND_LINE``.
+    """
+    require_admin(actor)
     user, org = _membership_target(email, org_slug, role)
     with unit_of_work() as session:
         result = session.execute(sa.delete(Membership).where(

@@ -1,7 +1,8 @@
 """Account pages: sign up, log in and out, profile."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import DomainError
@@ -100,18 +101,31 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         passwords.request_reset(form.email.data)
-        flash(_("If an account uses this address, we have sent it a link to set a new password. "
-                "The link works for one hour."), "success")
+        minutes = current_app.config["PASSWORD_RESET_SECONDS"] // 60
+        flash(ngettext("If an account uses this address, we have sent it a link to set a new password. "
+                       "The link works for %(num)d minute.",
+                       "If an account uses this address, we have sent it a link to set a new password. "
+                       "The link works for %(num)d minutes.", minutes), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token):
-    """Set a new password from the e-mailed link; then log in with it."""
+@bp.get("/password/reset/<token>")
+def reset_link(token):
+    """The e-mailed link: keep the token in the session and continue at a URL without it, so it
+    appears in no access log, Referer header or browser history beyond this one request."""
+    session["password_reset_token"] = token[:500]
+    return redirect(url_for("accounts.reset_password"))
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+def reset_password():
+    """Set a new password with the token from the e-mailed link; then log in with it."""
+    token = session.get("password_reset_token")
     try:
         passwords.user_for_token(token)
     except DomainError as error:
+        session.pop("password_reset_token", None)
         flash(str(error.message), "error")
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
@@ -121,6 +135,7 @@ def reset_password(token):
         except DomainError as error:
             show_error_on_form(form, error)
         else:
+            session.pop("password_reset_token", None)
             logout_user()
             flash(_("Your new password is set. Log in with it."), "success")
             return redirect(url_for("accounts.login"))

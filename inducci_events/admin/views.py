@@ -50,10 +50,9 @@ def edit_organisation(slug=None):
         languages = set(current_app.config["LANGUAGES"])
         try:
             if org is None:
-                org = org_services.create_organisation(form.slug.data, languages=languages, actor=current_user,
-                                                       **values)
+                org = org_services.create_organisation(current_user, form.slug.data, languages=languages, **values)
             else:
-                org_services.update_organisation(org.slug, languages=languages, actor=current_user, **values)
+                org_services.update_organisation(current_user, org.slug, languages=languages, **values)
         except DomainError as error:
             show_error_on_form(form, error)
         else:

@@ -17,8 +17,8 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    #: ``None`` for site-level actions (creating an organisation is still filed under it).
-    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    #: The organisation whose log shows it (kept, unlinked, if the organisation is deleted).
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
     #: ``feature.verb``, e.g. ``enrolment.approve``; labels in :data:`..queries.ACTION_LABELS`.
     action: Mapped[str] = mapped_column(sa.String(60))
     #: What was acted on: ``enrolment`` 17, ``space_booking`` 4, ``membership`` 2 ...

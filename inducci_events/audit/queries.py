@@ -31,6 +31,6 @@ def entries(organisation_id=None, *, before_id=None, limit=PAGE_SIZE):
     query = sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if organisation_id is not None:
         query = query.where(AuditEntry.organisation_id == organisation_id)
-    if before_id is not None:
+    if before_id is not None and 0 < before_id < 2**31:  # other values (from a URL) mean "from the top"
         query = query.where(AuditEntry.id < before_id)
     return db.session.scalars(query).all()

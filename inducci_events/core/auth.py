@@ -61,8 +61,25 @@ def token_required(view):
 
 
 
+class _CommandLine:
+    """The operator at the command line (``flask organisations …``, ``flask users …``): may do
+    what an admin may; recorded in the audit log without an account."""
+
+    id = None
+    is_authenticated = True
+    is_admin = True
+
+    def __repr__(self):
+        return "COMMAND_LINE"
+
+
+#: The actor that CLI commands pass to services that check who acts.
+COMMAND_LINE = _CommandLine()
+
+
 def require_admin(user):
-    """Refuse unless ``user`` is a site administrator (organisations, members, users).
+    """Refuse unless ``user`` is a site administrator (organisations, members, users) or the
+    operator at the command line (:data:`COMMAND_LINE`).
 
     :raises Unauthorized: nobody is logged in.
     :raises Forbidden: a logged-in user who is not an admin.

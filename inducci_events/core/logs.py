@@ -13,6 +13,13 @@ import uuid
 from flask import g, has_request_context, request
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+#: Paths that carry a secret (the password-reset link): logged without it.
+_SECRET_PATH = re.compile(r"(/password/reset/)[^/?\s]+")
+
+
+def redact(text):
+    """``text`` (a path or request line) with secrets in URLs replaced by ``[secret]``."""
+    return _SECRET_PATH.sub(r"\1[secret]", text) if text else text
 
 
 def request_id():
@@ -38,7 +45,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": request_id(),
         }
         if has_request_context():
-            entry.update(method=request.method, path=request.path)
+            entry.update(method=request.method, path=redact(request.path))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -63,3 +70,20 @@ def init_app(app):
     def _send_request_id(response):
         response.headers.setdefault("X-Request-ID", request_id())
         return response
+
+
+try:  # gunicorn is there in production; the app itself does not need it
+    from gunicorn.glogging import Logger as _GunicornLogger
+except ImportError:  # pragma: no cover
+    _GunicornLogger = None
+
+if _GunicornLogger is not None:
+    class GunicornLogger(_GunicornLogger):
+        """gunicorn's logger with secrets taken out of the access log's path and request line
+        (``logger_class`` in deploy/gunicorn.conf.py)."""
+
+        def atoms(self, resp, req, environ, request_time):
+            atoms = super().atoms(resp, req, environ, request_time)
+            for key in ("U", "r", "f"):
+                atoms[key] = redact(atoms.get(key))
+            return atoms

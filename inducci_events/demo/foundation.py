@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ..accounts import services as accounts
 from ..accounts.models import User
+from ..core.auth import COMMAND_LINE
 from ..core.db import unit_of_work
 from ..extensions import db
 from ..organisations.models import Organisation, Programme, ReachTarget, Venue
@@ -153,7 +154,7 @@ def seed():
     for data in PARTNERS:
         email = organiser_email(data["slug"])
         _ensure_user(email, f"Organiser {data['short_name']}", DEMO_PASSWORD_ORGANISER, data["default_locale"])
-        accounts.grant_role(email, data["slug"], "organiser")
+        accounts.grant_role(email, data["slug"], "organiser", actor=COMMAND_LINE)
         logins.append((email, DEMO_PASSWORD_ORGANISER, f"organiser, {data['short_name']}"))
     for email, name, locale in CREATIVES:
         _ensure_user(email, name, DEMO_PASSWORD_CREATIVE, locale)

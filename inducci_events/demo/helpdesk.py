@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 
 from ..accounts import services as accounts
+from ..core.auth import COMMAND_LINE
 from ..core.db import unit_of_work, utcnow
 from ..extensions import db
 from ..helpdesk import queries, services
@@ -83,8 +84,8 @@ def _network_members():
     for slug, _name, _short, _venue, email, adviser_name in NETWORK_MEMBERS:
         if accounts.find_user_by_email(email) is None:
             accounts.register_user(email, DEMO_PASSWORD_ORGANISER, adviser_name, "en")
-        accounts.grant_role(email, slug, "adviser")
-        accounts.grant_role(organiser_email("padova"), slug, "organiser")  # the network's coordinator
+        accounts.grant_role(email, slug, "adviser", actor=COMMAND_LINE)
+        accounts.grant_role(organiser_email("padova"), slug, "organiser", actor=COMMAND_LINE)  # the network's coordinator
 
 
 def seed():

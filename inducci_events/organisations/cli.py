@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..core.auth import COMMAND_LINE
 from ..core.errors import DomainError
 from . import queries, services
 
@@ -37,7 +38,7 @@ def _languages():
 def create(slug, **values):
     """Create the organisation SLUG (lower-case letters, digits, hyphens)."""
     try:
-        org = services.create_organisation(slug, languages=_languages(), **values)
+        org = services.create_organisation(COMMAND_LINE, slug, languages=_languages(), **values)
     except DomainError as error:
         _fail(error)
     click.echo(f"Created organisation {org.slug} ({org.name}, {org.country}, {org.timezone})"
@@ -60,7 +61,7 @@ def edit(slug, **values):
     if not values:
         raise click.UsageError("Give at least one option to change (see --help).")
     try:
-        org = services.update_organisation(slug, languages=_languages(), **values)
+        org = services.update_organisation(COMMAND_LINE, slug, languages=_languages(), **values)
     except DomainError as error:
         _fail(error)
     click.echo(f"Updated organisation {org.slug}: {', '.join(sorted(values))}.")

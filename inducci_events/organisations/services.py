@@ -2,10 +2,11 @@
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 
 from ..audit import services as audit
-from ..core.auth import require_organiser
+from ..core.auth import require_admin, require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work
 from ..core.errors import Conflict, NotFound, ValidationFailed
@@ -142,36 +143,44 @@ def _apply_organisation_values(org, values):
         org.short_name = org.name[:80]
 
 
-def create_organisation(slug, *, name, country, timezone, languages, region="", default_locale="en",
-                        is_partner=False, short_name="", website="", description="", actor=None):
-    """Create an organisation (site administration: the command line or an admin's API call).
+def create_organisation(actor, slug, *, name, country, timezone, languages, region="", default_locale="en",
+                        is_partner=False, short_name="", website="", description=""):
+    """Create an organisation (site administration: an admin, or ``core.auth.COMMAND_LINE``).
 
+    :raises Forbidden: the actor is not a site admin.
     :raises ValidationFailed: a malformed slug, country, time zone or language.
     :raises Conflict: the slug is taken.
     """
+    require_admin(actor)
     slug = (slug or "").strip().lower()
     values = dict(name=name, short_name=short_name, region=region, country=country, timezone=timezone,
                   default_locale=default_locale, is_partner=bool(is_partner), website=website,
                   description=description)
     _check_organisation_values({"slug": slug, **values}, languages)
-    with unit_of_work() as session:
-        if session.scalar(sa.select(Organisation.id).where(Organisation.slug == slug)) is not None:
-            raise Conflict("slug_taken", _("There is already an organisation “%(slug)s”.", slug=slug))
-        org = Organisation(slug=slug)
-        _apply_organisation_values(org, values)
-        session.add(org)
-        session.flush()
-        audit.record(session, actor=actor, action="organisation.create", subject_type="organisation",
-                     subject_id=org.id, organisation_id=org.id, summary=org.name)
+    taken = Conflict("slug_taken", _("There is already an organisation “%(slug)s”.", slug=slug))
+    try:
+        with unit_of_work() as session:
+            if session.scalar(sa.select(Organisation.id).where(Organisation.slug == slug)) is not None:
+                raise taken
+            org = Organisation(slug=slug)
+            _apply_organisation_values(org, values)
+            session.add(org)
+            session.flush()
+            audit.record(session, actor=actor, action="organisation.create", subject_type="organisation",
+                         subject_id=org.id, organisation_id=org.id, summary=org.name)
+    except IntegrityError:  # the same slug created at the same moment
+        raise taken from None
     return org
 
 
-def update_organisation(slug, *, languages, actor=None, **values):
+def update_organisation(actor, slug, *, languages, **values):
     """Change an organisation's fields (only those given; see :data:`ORGANISATION_FIELDS`).
 
+    :raises Forbidden: the actor is not a site admin.
     :raises NotFound: no organisation has this slug.
     :raises ValidationFailed: a malformed value.
     """
+    require_admin(actor)
     unknown = set(values) - set(ORGANISATION_FIELDS)
     if unknown:
         raise ValueError(f"not an organisation field: {sorted(unknown)}")

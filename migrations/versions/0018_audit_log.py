@@ -4,8 +4,8 @@ Revision ID: 0018_audit_log
 Revises: 0012_desk_timezone_from_venue
 Create Date: 2026-12-01
 
-Actor and subject are user ids set to NULL when the account goes, so the entries survive an
-account's deletion with the person anonymised; entries go with their organisation.
+Actor, subject and organisation are ids set to NULL when their row goes, so the entries
+survive an account's deletion with the person anonymised (and an organisation's deletion).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -33,7 +33,7 @@ def upgrade():
         sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_entries_actor_id_users'),
                                 ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'],
-                                name=op.f('fk_audit_entries_organisation_id_organisations'), ondelete='CASCADE'),
+                                name=op.f('fk_audit_entries_organisation_id_organisations'), ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['subject_user_id'], ['users.id'],
                                 name=op.f('fk_audit_entries_subject_user_id_users'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries')),

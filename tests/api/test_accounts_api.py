@@ -1,4 +1,5 @@
 from inducci_events.accounts.models import ApiToken, User
+from inducci_events.core.auth import COMMAND_LINE
 from tests.conftest import PASSWORD, count
 
 
@@ -10,7 +11,7 @@ def test_create_user_then_token_then_me(api, make_org):
 
     from inducci_events.accounts import services
 
-    services.grant_role("mia@example.org", org.slug, "adviser")
+    services.grant_role("mia@example.org", org.slug, "adviser", actor=COMMAND_LINE)
     token = api.token_for("MIA@example.org")
     me = api.get("/api/v1/me", token=token)
     assert me.status_code == 200

@@ -47,3 +47,22 @@ def test_command_line_actions_are_logged_without_an_actor(runner, make_user):
     assert runner.invoke(args=["users", "grant", "it@example.org", "linz", "adviser"]).exit_code == 0
     assert [(e.action, e.actor_id) for e in db.session.query(AuditEntry).order_by(AuditEntry.id)] == [
         ("organisation.create", None), ("membership.grant", None)]
+
+
+def test_service_refuses_role_changes_by_someone_who_is_not_an_admin(make_organiser, make_user):
+    import pytest
+
+    from inducci_events.accounts import services
+    from inducci_events.core.errors import Forbidden
+
+    organiser, org = make_organiser()
+    other = make_user()
+    with pytest.raises(Forbidden):
+        services.grant_role(other.email, org.slug, "organiser", actor=organiser)
+    assert db.session.query(AuditEntry).filter_by(action="membership.grant", subject_user_id=other.id).count() == 0
+
+
+def test_paging_values_from_the_url_never_fail(browser, make_user):
+    browser.login(make_user(admin=True).email)
+    for value in ("99999999999999999999", "-5", "0", "abc"):
+        assert browser.get(f"/admin/log?before={value}").status_code == 200

@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timezone
 import pytest
 
 from inducci_events.accounts import services as accounts
+from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.extensions import db
 from inducci_events.helpdesk import services
 from inducci_events.organisations.services import save_venue
@@ -22,7 +23,7 @@ def make_adviser(make_user):
 
     def make(org, name=None):
         user = make_user(name=name)
-        accounts.grant_role(user.email, org.slug, "adviser")
+        accounts.grant_role(user.email, org.slug, "adviser", actor=COMMAND_LINE)
         return db.session.get(type(user), user.id)
 
     return make

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from inducci_events.accounts import services as accounts
+from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.helpdesk.models import Appointment, HelpDesk, OfficeHourRule
 from tests.conftest import count
 
@@ -88,7 +89,7 @@ def test_organiser_creates_desk_adviser_and_rule_for_their_own_organisation(api,
     assert count(HelpDesk) == 1
 
     adviser = make_user()
-    accounts.grant_role(adviser.email, "kranj", "adviser")
+    accounts.grant_role(adviser.email, "kranj", "adviser", actor=COMMAND_LINE)
     added = api.post(f"/api/v1/helpdesks/{desk['id']}/advisers", {"email": adviser.email, "topics": ["legal"]},
                      token=token)
     assert added.status_code == 201

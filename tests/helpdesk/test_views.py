@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 from urllib.parse import urlencode
 
+from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.core.db import utcnow
 from inducci_events.extensions import db
 from inducci_events.helpdesk import queries, services
@@ -138,7 +139,7 @@ def test_organiser_creates_a_desk_adds_an_adviser_and_office_hours(browser, make
     adviser = make_user(name="Marco Bianchi")
     from inducci_events.accounts import services as accounts
 
-    accounts.grant_role(adviser.email, "padova", "adviser")
+    accounts.grant_role(adviser.email, "padova", "adviser", actor=COMMAND_LINE)
     browser.login(organiser.email)
     base = "/manage/padova/helpdesks"
     missing = browser.submit(f"{base}/new", {"name": "Desk", "venue_id": "0", "lead_time_hours": "12",

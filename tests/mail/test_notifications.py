@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from inducci_events.calendar.items import enrolment_session_item
+from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.extensions import db
 from inducci_events.mail import services as mail
 from inducci_events.mail.models import OutboxMessage
@@ -158,7 +159,7 @@ def test_a_pending_enrolment_is_announced_to_the_organisers_in_their_language(
 
     user, org, _ = organiser
     german = make_user(email="orga@example.org", locale="de")
-    accounts.grant_role(german.email, org.slug, "organiser")
+    accounts.grant_role(german.email, org.slug, "organiser", actor=COMMAND_LINE)
     event = make_event(requires_approval=True, title="Co-working")
     enrolment = workshops.enrol(make_user(name="Mira"), event.id)
     messages = outbox("organiser_enrolment_pending")

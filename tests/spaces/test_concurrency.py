@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.extensions import db
 from inducci_events.spaces import queries, services
 from inducci_events.spaces.models import SpaceBooking
@@ -50,7 +51,7 @@ def test_two_organisers_approving_conflicting_requests_at_once_exactly_one_wins(
 
     shop = make_listing()
     second_organiser = make_user()
-    accounts.grant_role(second_organiser.email, space_org.org.slug, "organiser")
+    accounts.grant_role(second_organiser.email, space_org.org.slug, "organiser", actor=COMMAND_LINE)
     a = book(make_user(), shop, 10, 5)
     b = book(make_user(), shop, 12, 5)
     pairs = [(space_org.organiser.id, a.id), (second_organiser.id, b.id)]

@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
+from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from inducci_events.extensions import db
 from inducci_events.spaces import queries, services
@@ -306,7 +307,7 @@ def test_an_organiser_of_two_organisations_acts_on_a_booking_only_through_its_ow
 
     booking = book(creative, make_listing(), 10, 5)
     other = make_space_org()
-    account_services.grant_role(space_org.organiser.email, other.org.slug, "organiser")
+    account_services.grant_role(space_org.organiser.email, other.org.slug, "organiser", actor=COMMAND_LINE)
     organiser = db.session.get(type(space_org.organiser), space_org.organiser.id)
     for action in (lambda: services.booking_for_organiser(organiser, booking.id, organisation_id=other.org.id),
                    lambda: services.approve_booking(organiser, booking.id, organisation_id=other.org.id),

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
+from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.extensions import db
 from inducci_events.spaces import services
 from inducci_events.spaces.models import SpaceBooking, SpaceListing
@@ -225,7 +226,7 @@ def test_a_booking_is_not_found_under_another_organisations_slug(browser, make_s
 
     booking = book(creative, make_listing(), 10, 5)
     other = make_space_org()
-    account_services.grant_role(space_org.organiser.email, other.org.slug, "organiser")
+    account_services.grant_role(space_org.organiser.email, other.org.slug, "organiser", actor=COMMAND_LINE)
     browser.login(space_org.organiser.email)
     wrong, right = other.org.slug, space_org.org.slug
     inbox = f"/manage/{wrong}/spaces/inbox"
