@@ -68,6 +68,13 @@ def test_editing_keeps_the_slug_and_refuses_an_unknown_member(admin, browser, ma
     assert response.status_code == 422 and "nobody@example.org" in response.get_data(as_text=True)
 
 
+def test_admins_reach_each_organisations_programmes_and_venues(admin, browser, make_org):
+    make_org(slug="limburg", name="STEBO")
+    page = browser.get("/admin/").get_data(as_text=True)
+    assert 'href="/manage/limburg/"' in page
+    assert browser.get("/manage/limburg/").status_code == 200  # admins manage every organisation
+
+
 def test_users_are_found_by_part_of_name_or_email(admin, browser, make_user):
     make_user(email="anna.kovac@example.org", name="Anna Kovač")
     page = browser.get("/admin/?q=kovač").get_data(as_text=True)
