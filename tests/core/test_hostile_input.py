@@ -300,3 +300,34 @@ def test_a_booking_for_the_year_9999_is_refused_on_the_form(browser, make_listin
     assert response.status_code == 422
     assert "Choose a date in the years 1900 to 2200." in response.get_data(as_text=True)
     assert count(SpaceBooking) == 0
+
+
+# --- forms -------------------------------------------------------------------------------
+
+_FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\sname="([^"]+)"')
+FORM_VALUES = [v for v in HOSTILE if v != RAW_SURROGATE] + ["2026-01-01T10:00", "9999-12-31T23:59", "0001-01-01T00:00"]
+
+
+def test_no_form_answers_500_for_hostile_field_values(app, client, world):
+    """Every page form, posted by its organiser with each hostile value in all its fields."""
+    browser = Browser(client)
+    browser.login(world["user"].email)
+    failures, posted = [], 0
+    for rule in _get_routes(app):
+        if "POST" not in rule.methods or rule.rule.startswith("/api/") or rule.endpoint == "accounts.login":
+            continue
+        path = _path(rule, world)
+        page = client.get(path)
+        if page.status_code != 200:
+            continue
+        html = page.get_data(as_text=True)
+        names = sorted(set(_FIELD.findall(html)) - {"csrf_token"})
+        for value in FORM_VALUES:
+            data = {name: value for name in names}
+            data["csrf_token"] = csrf_from(html)
+            response = client.post(path, data=data)
+            posted += 1
+            if response.status_code >= 500:
+                failures.append((response.status_code, path, value[:40]))
+    assert posted > 200
+    assert failures == []
