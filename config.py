@@ -87,6 +87,11 @@ class Config:
     # Calendar bodies kept per worker for clients that poll without If-None-Match.
     CALENDAR_CACHE_BYTES = _env_int("CALENDAR_CACHE_BYTES", 64 * 1024 * 1024)
     PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
+    # Request bodies: larger ones are refused with 413 before anything reads them. Form
+    # fields (not files) are held in memory up to MAX_FORM_MEMORY_SIZE, in MAX_FORM_PARTS parts.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = _env_int("MAX_FORM_MEMORY_SIZE", 512 * 1024)
+    MAX_FORM_PARTS = _env_int("MAX_FORM_PARTS", 500)
 
 
 class DevelopmentConfig(Config):

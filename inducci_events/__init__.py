@@ -40,6 +40,10 @@ def create_app(config_name=None, **overrides):
     os.makedirs(app.instance_path, exist_ok=True)
     _configure_logging(app)
 
+    from .core.http import DatabaseIdConverter
+
+    # Before any blueprint: every ``<int:...>`` id is one the database can hold (else 404).
+    app.url_map.converters["int"] = DatabaseIdConverter
     _configure_extensions(app)
     _configure_blueprints(app)
     _configure_cli(app)

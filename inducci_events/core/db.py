@@ -166,6 +166,13 @@ def init_app(app):
     app.teardown_appcontext(end_read_transaction)
 
 
+def saved_id(obj):
+    """The primary key of an object a unit of work has committed, without reading the row
+    again (the commit expired it): a page reports what was saved even if the database
+    went away right after the commit."""
+    return sa.inspect(obj).identity[0]
+
+
 def in_unit_of_work():
     return bool(db.session.info.get("unit_of_work"))
 

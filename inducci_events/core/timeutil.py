@@ -3,12 +3,24 @@
 Columns hold aware UTC (:class:`~inducci_events.core.db.UTCDateTime`). Forms and pages
 convert with these helpers, always through :mod:`zoneinfo`, so DST is right.
 """
-from datetime import datetime, timezone
+import re
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import format_date, format_time
 from flask_babel import format_datetime as _babel_format_datetime
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from .errors import ValidationFailed
+
+#: The years a date from outside may fall in (query strings, forms, JSON). Far enough for
+#: every booking, near enough that adding days or shifting time zones never overflows.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 @lru_cache(maxsize=None)
@@ -54,12 +66,75 @@ def utc_to_local(aware_utc, tz_name):
 def parse_iso_datetime(text):
     """Parse an ISO 8601 timestamp *with* offset (API input) into aware UTC.
 
-    :raises ValueError: for text that is not such a timestamp (naive ones included).
+    :raises ValueError: for text that is not such a timestamp (naive ones included), or
+        one outside the years :data:`MIN_YEAR` to :data:`MAX_YEAR`.
     """
     value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     if value.tzinfo is None:
         raise ValueError("timestamp needs an offset, e.g. 2026-03-10T09:00:00+01:00")
+    if not in_year_range(value):
+        raise ValueError(f"timestamp outside the years {MIN_YEAR}-{MAX_YEAR}")
     return value.astimezone(timezone.utc)
+
+
+# --- dates from outside: one bound, one message ---------------------------------------
+
+def in_year_range(value):
+    """Whether a date or datetime falls in the years :data:`MIN_YEAR` to :data:`MAX_YEAR`."""
+    return MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def _refuse(name, message):
+    raise ValidationFailed(message=message, fields={name: [message]})
+
+
+def parse_date(text, name, default=None):
+    """A ``YYYY-MM-DD`` query value as a :class:`~datetime.date`; ``default`` when empty.
+
+    :raises ValidationFailed: (422) naming ``name``, for text that is not such a date or a
+        date outside the years :data:`MIN_YEAR` to :data:`MAX_YEAR`.
+    """
+    text = (text or "").strip()
+    if not text:
+        return default
+    if _DATE.fullmatch(text) and not MIN_YEAR <= int(text[:4]) <= MAX_YEAR:
+        _refuse(name, year_range_message(name))
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        _refuse(name, _l("“%(name)s” must be a date as YYYY-MM-DD.", name=name))
+
+
+def parse_month(text, name, default=None):
+    """A ``YYYY-MM`` query value as the first day of that month; ``default`` when empty.
+
+    :raises ValidationFailed: (422) naming ``name``, as :func:`parse_date`.
+    """
+    text = (text or "").strip()
+    if not text:
+        return default
+    match = _MONTH.fullmatch(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        _refuse(name, _l("“%(name)s” must be a month as YYYY-MM.", name=name))
+    if not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:  # year 0 is no date at all
+        _refuse(name, year_range_message(name))
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def year_range_message(name=None):
+    if name:
+        return _l("“%(name)s” must be in the years %(min)d to %(max)d.", name=name, min=MIN_YEAR, max=MAX_YEAR)
+    return _l("Choose a date in the years %(min)d to %(max)d.", min=MIN_YEAR, max=MAX_YEAR)
+
+
+def within_years(form, field):
+    """WTForms validator for date and datetime fields: the years :data:`MIN_YEAR` to
+    :data:`MAX_YEAR` (later arithmetic on the value, like adding a day, cannot overflow)."""
+    if field.data is not None and isinstance(field.data, (date, datetime)) and not in_year_range(field.data):
+        field.data = None  # nobody downstream computes with it
+        raise ValidationError(str(year_range_message()))
 
 
 def isoformat_local(aware_utc, tz_name):

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from ..core.timeutil import parse_iso_datetime
+from ..core.timeutil import parse_iso_datetime, within_years
 
 
 def choices(pairs):
@@ -107,8 +107,8 @@ class _HoursFields(FlaskForm):
 
 class RuleForm(_HoursFields):
     weekdays = SelectMultipleField(_l("Weekdays"), choices=WEEKDAYS, coerce=int, validators=[InputRequired()])
-    valid_from = DateField(_l("Valid from"), validators=[InputRequired()])
-    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+    valid_from = DateField(_l("Valid from"), validators=[InputRequired(), within_years])
+    valid_until = DateField(_l("Valid until"), validators=[Optional(), within_years])
 
 
 class ApiRuleForm(RuleForm):
@@ -117,13 +117,13 @@ class ApiRuleForm(RuleForm):
 
 
 class ExtraHoursForm(_HoursFields):
-    on_date = DateField(_l("Date"), validators=[InputRequired()])
+    on_date = DateField(_l("Date"), validators=[InputRequired(), within_years])
 
 
 class AbsenceForm(FlaskForm):
     adviser_id = SelectField(_l("Adviser"), coerce=int, validators=[InputRequired()])
-    starts_on = DateField(_l("First day"), validators=[InputRequired()])
-    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(), within_years])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(), within_years])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
 
 
@@ -151,7 +151,7 @@ class MentoringForm(FlaskForm):
 
 class ProposeForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Start (local time of the desk)"), format="%Y-%m-%dT%H:%M",
-                                   validators=[InputRequired()])
+                                   validators=[InputRequired(), within_years])
     minutes = IntegerField(_l("Length (minutes)"), default=90, validators=[InputRequired(), NumberRange(15, 480)])
 
 

@@ -1,28 +1,21 @@
 """Help-desk pages: directory, desk week view, booking, my appointments, the adviser's
 agenda and the organiser's overview and set-up pages. Each POST calls one service."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.db import utcnow
+from ..core.db import saved_id, utcnow
 from ..core.errors import DomainError
 from ..core.http import back_or, flash_error, show_error_on_form
-from ..core.timeutil import local_to_utc, parse_iso_datetime, utc_to_local
+from ..core.timeutil import local_to_utc, parse_date, parse_iso_datetime, utc_to_local
 from ..organisations import queries as org_queries
 from . import queries, services
 from .forms import (AbsenceForm, AdviserForm, DeskForm, ExtraHoursForm, HiddenBookingForm, MentoringForm, NotesForm,
                     ProposeForm, RuleForm, choices)
 
 bp = Blueprint("helpdesk", __name__)
-
-
-def _parse_day(text, default):
-    try:
-        return date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
 
 
 def _status(form):
@@ -48,7 +41,7 @@ def index():
 def desk(desk_id):
     desk = queries.desk_or_404(desk_id)
     today = utc_to_local(utcnow(), desk.timezone).date()
-    first = max(_parse_day(request.args.get("week"), today), today)
+    first = max(parse_date(request.args.get("week"), "week", today), today)
     start, end = queries.local_day_bounds(first, desk.timezone, days=7)
     slots = queries.free_slots([desk.id], start, end)
     names = {a.id: a.name for a in desk.advisers}
@@ -156,7 +149,7 @@ def agenda():
         abort(403)
     tz_name = adviser.desks[0].timezone if adviser.desks else "UTC"
     today = utc_to_local(utcnow(), tz_name).date()
-    day = _parse_day(request.args.get("day"), today)
+    day = parse_date(request.args.get("day"), "day", today)
     view = "week" if request.args.get("view") == "week" else "day"
     if view == "week":
         day = day - timedelta(days=day.weekday())
@@ -262,7 +255,7 @@ def new_desk(slug):
             show_error_on_form(form, error)
         else:
             flash(_("The help desk has been created."), "success")
-            return redirect(url_for("helpdesk.manage_desk", slug=org.slug, desk_id=desk.id))
+            return redirect(url_for("helpdesk.manage_desk", slug=slug, desk_id=saved_id(desk)))
     return render_template("helpdesk/form.html", form=form, title=_("New help desk"), subtitle=org.name,
                            back=url_for("helpdesk.manage", slug=org.slug), submit=_("Create")), _status(form)
 
@@ -289,7 +282,7 @@ def add_adviser(slug, desk_id):
             show_error_on_form(form, error)
         else:
             flash(_("The adviser has been added."), "success")
-            return redirect(url_for("helpdesk.manage_desk", slug=org.slug, desk_id=desk.id))
+            return redirect(url_for("helpdesk.manage_desk", slug=slug, desk_id=desk_id))
     return render_template("helpdesk/form.html", form=form, title=_("Add an adviser"), subtitle=desk.name,
                            back=url_for("helpdesk.manage_desk", slug=org.slug, desk_id=desk.id),
                            submit=_("Add")), _status(form)
@@ -306,7 +299,7 @@ def _hours_page(slug, desk_id, form_class, title, call):
             show_error_on_form(form, error)
         else:
             flash(_("Saved."), "success")
-            return redirect(url_for("helpdesk.manage_desk", slug=org.slug, desk_id=desk.id))
+            return redirect(url_for("helpdesk.manage_desk", slug=slug, desk_id=desk_id))
     return render_template("helpdesk/form.html", form=form, title=title, subtitle=desk.name,
                            back=url_for("helpdesk.manage_desk", slug=org.slug, desk_id=desk.id),
                            submit=_("Save"), zone=desk.timezone), _status(form)
@@ -348,7 +341,7 @@ def add_absence(slug, desk_id):
             show_error_on_form(form, error)
         else:
             flash(_("The absence has been saved."), "success")
-            return redirect(url_for("helpdesk.manage_desk", slug=org.slug, desk_id=desk.id))
+            return redirect(url_for("helpdesk.manage_desk", slug=slug, desk_id=desk_id))
     return render_template("helpdesk/form.html", form=form, title=_("Add an absence"), subtitle=desk.name,
                            back=url_for("helpdesk.manage_desk", slug=org.slug, desk_id=desk.id),
                            submit=_("Save")), _status(form)

@@ -64,7 +64,7 @@ def edit_programme(slug, programme_id=None):
             show_error_on_form(form, error)
         else:
             flash(_("The programme has been saved."), "success")
-            return redirect(url_for("organisations.manage", slug=org.slug))
+            return redirect(url_for("organisations.manage", slug=slug))
     return render_template("organisations/programme_form.html", org=org, form=form,
                            programme=programme), 422 if form.errors else 200
 
@@ -88,7 +88,7 @@ def edit_venue(slug, venue_id=None):
             show_error_on_form(form, error)
         else:
             flash(_("The venue has been saved."), "success")
-            return redirect(url_for("organisations.manage", slug=org.slug))
+            return redirect(url_for("organisations.manage", slug=slug))
     return render_template("organisations/venue_form.html", org=org, form=form,
                            venue=venue), 422 if form.errors else 200
 

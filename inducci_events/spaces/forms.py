@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..core.timeutil import within_years
 from .models import BOOKING_MODES, KINDS, LISTING_STATUSES
 
 KIND_LABELS = {
@@ -19,7 +20,6 @@ BOOKING_STATUS_LABELS = {
 
 _DAYS = [NumberRange(min=1, max=3660)]
 
-
 def choices(pairs):
     """``[(value, label)]`` as the :class:`SelectChoice` objects WTForms wants."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -34,17 +34,17 @@ class SearchForm(FlaskForm):
     region = SelectField(_l("Region"), choices=[], validate_choice=False, validators=[Optional()])
     kind = SelectField(_l("Kind"), choices=choices([("", _l("Any kind"))] + list(KIND_LABELS.items())),
                        validators=[Optional()])
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("Until (last day)"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), within_years])
+    end = DateField(_l("Until (last day)"), validators=[Optional(), within_years])
     units = IntegerField(_l("Units needed"), default=1, validators=[Optional(), NumberRange(min=1, max=1000)])
 
 
 class BookingForm(FlaskForm):
     """A person books whole days from the first to the last day (both included)."""
 
-    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    start_date = DateField(_l("First day"), validators=[InputRequired(), within_years])
     last_day = DateField(_l("Last day"), description=_l("The last day you use the space (included)."),
-                         validators=[InputRequired()])
+                         validators=[InputRequired(), within_years])
     units = IntegerField(_l("Units"), default=1, validators=[InputRequired(), NumberRange(min=1, max=1000)])
     purpose = TextAreaField(_l("What do you want to try?"), validators=[InputRequired(), Length(max=5000)])
     team = TextAreaField(
@@ -57,8 +57,8 @@ class BookingForm(FlaskForm):
 class BookingJSONForm(FlaskForm):
     """``POST /api/v1/spaces/<id>/bookings``: ``end_date`` is exclusive."""
 
-    start_date = DateField("start_date", validators=[InputRequired()])
-    end_date = DateField("end_date", validators=[InputRequired()])
+    start_date = DateField("start_date", validators=[InputRequired(), within_years])
+    end_date = DateField("end_date", validators=[InputRequired(), within_years])
     units = IntegerField("units", default=1, validators=[Optional(), NumberRange(min=1, max=1000)])
     purpose = TextAreaField("purpose", validators=[Optional(), Length(max=5000)])
     accept_terms = BooleanField("accept_terms")
@@ -80,8 +80,8 @@ class ListingForm(FlaskForm):
                          validators=[InputRequired(), NumberRange(min=1, max=1000)])
     min_days = IntegerField(_l("Minimum days"), default=1, validators=[InputRequired()] + _DAYS)
     max_days = IntegerField(_l("Maximum days"), default=42, validators=[InputRequired()] + _DAYS)
-    available_from = DateField(_l("First bookable day"), validators=[InputRequired()])
-    available_until = DateField(_l("Last bookable day"), validators=[InputRequired()])
+    available_from = DateField(_l("First bookable day"), validators=[InputRequired(), within_years])
+    available_until = DateField(_l("Last bookable day"), validators=[InputRequired(), within_years])
     lead_days = IntegerField(_l("Lead time in days"), default=0,
                              description=_l("The earliest start is today plus this many days."),
                              validators=[InputRequired(), NumberRange(min=0, max=365)])
@@ -110,8 +110,8 @@ class ListingJSONForm(FlaskForm):
     units = IntegerField("units", validators=[InputRequired(), NumberRange(min=1, max=1000)])
     min_days = IntegerField("min_days", validators=[InputRequired()] + _DAYS)
     max_days = IntegerField("max_days", validators=[InputRequired()] + _DAYS)
-    available_from = DateField("available_from", validators=[InputRequired()])
-    available_until = DateField("available_until", validators=[InputRequired()])
+    available_from = DateField("available_from", validators=[InputRequired(), within_years])
+    available_until = DateField("available_until", validators=[InputRequired(), within_years])
     lead_days = IntegerField("lead_days", default=0, validators=[Optional(), NumberRange(min=0, max=365)])
     booking_mode = SelectField("booking_mode", choices=choices((m, m) for m in BOOKING_MODES), validators=[InputRequired()])
     terms = TextAreaField("terms", validators=[Optional(), Length(max=20000)])

@@ -154,7 +154,7 @@ def create_booking(actor, listing_id, *, start_date, end_date, units=1, purpose=
     team = [(n.strip()[:120], (r or "").strip()[:120]) for n, r in team if n and n.strip()]
     if len(team) > MAX_TEAM:
         raise _invalid("team_too_large", "team", _("A team has at most %(n)d members.", n=MAX_TEAM))
-    with unit_of_work() as session:
+    with unit_of_work(expire_on_commit=False) as session:  # the page reports the status
         listing = lock_parent(SpaceListing, listing_id, not_found=NotFound("listing_not_found"))
         if not listing.is_bookable:
             raise ListingNotBookable()
@@ -234,7 +234,7 @@ def approve_booking(actor, booking_id, *, organisation_id=None, now=None):
     """
     now = now or utcnow()
     booking = booking_for_organiser(actor, booking_id, organisation_id=organisation_id)
-    with unit_of_work():
+    with unit_of_work(expire_on_commit=False):  # the page reports what it approved
         booking = _relock(booking.id, booking.listing_id)
         _open_request(booking, now)
         full = queries.full_days(booking.listing, booking.start_date, booking.end_date, booking.units)
@@ -284,7 +284,7 @@ def cancel_booking(actor, booking_id, *, now=None):
     is_organiser = actor.is_organiser_of(booking.listing.organisation_id)
     if booking.user_id != actor.id and not is_organiser:
         raise NotFound("booking_not_found")
-    with unit_of_work():
+    with unit_of_work(expire_on_commit=False):  # the page names the listing
         booking = _relock(booking.id, booking.listing_id)
         if not queries.can_cancel(booking, actor, now=now):
             raise NotCancellable()

@@ -1,6 +1,6 @@
 """Pages for creatives (search, calendar, book, my bookings) and organisers (listings,
 inbox, approve/decline, bookings with CSV export), plus ``flask spaces expire``."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import click
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from ..core.errors import DomainError
 from ..core.http import flash_error, safe_next, show_error_on_form
+from ..core.timeutil import parse_date, parse_month
 from ..organisations import queries as org_queries
 from . import queries, services
 from .forms import (
@@ -54,19 +55,11 @@ def index():
         422 if form.errors else 200
 
 
-def _month_arg(today):
-    try:
-        year, month = (int(p) for p in request.args.get("month", "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
-
-
 @bp.route("/spaces/<int:listing_id>")
 def detail(listing_id):
     listing = queries.visible_listing(listing_id, current_user)
     today = queries.local_today(listing)
-    first = _month_arg(today)
+    first = parse_month(request.args.get("month"), "month", default=today.replace(day=1))
     month = queries.month_calendar(listing, first.year, first.month)
     can_manage = current_user.is_authenticated and current_user.is_organiser_of(listing.organisation_id)
     return render_template("spaces/detail.html", listing=listing, month=month, month_start=first,
@@ -80,10 +73,7 @@ def book(listing_id):
     listing = queries.visible_listing(listing_id, current_user)
     form = BookingForm()
     if request.method == "GET" and "start" in request.args:
-        try:
-            form.start_date.data = date.fromisoformat(request.args["start"])
-        except ValueError:
-            pass
+        form.start_date.data = parse_date(request.args["start"], "start")
     if form.validate_on_submit():
         try:
             booking = services.create_booking(
@@ -156,7 +146,7 @@ def edit_listing(slug, listing_id=None):
             form.programme_id.data = listing.programme_id or 0
     if form.validate_on_submit():
         try:
-            saved = services.save_listing(current_user, org.id, listing_id=listing_id, **{
+            services.save_listing(current_user, org.id, listing_id=listing_id, **{
                 name: getattr(form, name).data for name in (
                     "venue_id", "programme_id", "title", "description", "kind", "units", "min_days", "max_days",
                     "available_from", "available_until", "lead_days", "booking_mode", "terms", "opening_hours",
@@ -164,8 +154,8 @@ def edit_listing(slug, listing_id=None):
         except DomainError as error:
             show_error_on_form(form, error)
         else:
-            flash(_("The listing “%(title)s” has been saved.", title=saved.title), "success")
-            return redirect(url_for("spaces.manage", slug=org.slug))
+            flash(_("The listing “%(title)s” has been saved.", title=form.title.data), "success")
+            return redirect(url_for("spaces.manage", slug=slug))
     return render_template("spaces/listing_form.html", org=org, form=form, listing=listing,
                            has_venues=bool(venues)), 422 if form.errors else 200
 
@@ -181,6 +171,9 @@ def inbox(slug):
 @login_required
 def approve(slug, booking_id):
     org = _managed(slug)
+    booking = services.booking_for_organiser(current_user, booking_id, organisation_id=org.id)
+    # Read what the message names now: after the commit nothing is read again.
+    name, title = booking.user.name, booking.listing.title
     try:
         booking = services.approve_booking(current_user, booking_id, organisation_id=org.id)
     except DomainError as error:
@@ -188,10 +181,9 @@ def approve(slug, booking_id):
             raise
         flash_error(error)
     else:
-        flash(_("Approved: %(name)s has %(title)s from %(first)s to %(last)s.", name=booking.user.name,
-                title=booking.listing.title, first=booking.start_date.isoformat(),
-                last=booking.last_day.isoformat()), "success")
-    return redirect(url_for("spaces.inbox", slug=org.slug))
+        flash(_("Approved: %(name)s has %(title)s from %(first)s to %(last)s.", name=name, title=title,
+                first=booking.start_date.isoformat(), last=booking.last_day.isoformat()), "success")
+    return redirect(url_for("spaces.inbox", slug=slug))
 
 
 @bp.route("/manage/<slug>/spaces/requests/<int:booking_id>/decline", methods=["GET", "POST"])
@@ -209,7 +201,7 @@ def decline(slug, booking_id):
             show_error_on_form(form, error)
         else:
             flash(_("The request has been declined."), "success")
-            return redirect(url_for("spaces.inbox", slug=org.slug))
+            return redirect(url_for("spaces.inbox", slug=slug))
     return render_template("spaces/decline.html", org=org, booking=booking, form=form), 422 if form.errors else 200
 
 

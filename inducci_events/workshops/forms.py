@@ -6,7 +6,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, I
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.timeutil import parse_iso_datetime
+from ..core.timeutil import parse_iso_datetime, within_years
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -45,12 +45,13 @@ class EventForm(FlaskForm):
                                     validators=[Optional(), NumberRange(min=0, max=100000)])
     waitlist = BooleanField(_l("Waitlist when full"), default=True)
     requires_approval = BooleanField(_l("Enrolments need my approval"))
-    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=LOCAL_FORMAT, validators=[Optional()])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=LOCAL_FORMAT,
+                                               validators=[Optional(), within_years])
     registration_closes_at = DateTimeLocalField(
-        _l("Registration closes"), format=LOCAL_FORMAT, validators=[Optional()],
+        _l("Registration closes"), format=LOCAL_FORMAT, validators=[Optional(), within_years],
         description=_l("Empty: when the first session starts."))
     cancel_until = DateTimeLocalField(_l("Participants may cancel until"), format=LOCAL_FORMAT,
-                                      validators=[Optional()], description=_l("Empty: any time."))
+                                      validators=[Optional(), within_years], description=_l("Empty: any time."))
     facilitators = TextAreaField(_l("Facilitators and mentors"), validators=[Optional(), Length(max=2000)],
                                  description=_l("One per line; they take no seat."))
 
@@ -60,9 +61,9 @@ class SessionForm(FlaskForm):
     module_label = StringField(_l("Module"), validators=[Optional(), Length(max=120)],
                                description=_l("A two-day module is two sessions with the same module."))
     venue_id = SelectField(_l("Venue"), coerce=_optional_int, validators=[InputRequired()])
-    starts_at = DateTimeLocalField(_l("Starts"), format=LOCAL_FORMAT, validators=[InputRequired()],
+    starts_at = DateTimeLocalField(_l("Starts"), format=LOCAL_FORMAT, validators=[InputRequired(), within_years],
                                    description=_l("Local time at the venue."))
-    ends_at = DateTimeLocalField(_l("Ends"), format=LOCAL_FORMAT, validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=LOCAL_FORMAT, validators=[InputRequired(), within_years])
     notes = TextAreaField(_l("Notes, e.g. homework"), validators=[Optional(), Length(max=5000)])
 
 
@@ -80,8 +81,8 @@ class FilterForm(FlaskForm):
 
     region = SelectField(_l("Region"), validators=[Optional()])
     programme = SelectField(_l("Programme"), coerce=_optional_int, validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("Until"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), within_years])
+    date_to = DateField(_l("Until"), validators=[Optional(), within_years])
 
 
 def enrol_form_class(questions):

@@ -324,7 +324,7 @@ def cancel_enrolment(actor, enrolment_id, *, now=None):
     :raises CancellationClosed: the participant's deadline has passed.
     """
     now = now or utcnow()
-    with unit_of_work() as session:
+    with unit_of_work(expire_on_commit=False) as session:  # the page goes to the event it read
         enrolment, event = _lock_enrolment(session, enrolment_id)
         is_organiser = actor.is_organiser_of(event.organisation_id)
         if enrolment.user_id != actor.id and not is_organiser:

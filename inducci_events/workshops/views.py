@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.db import saved_id
 from ..core.errors import DomainError
 from ..core.http import back_or, flash_error, show_error_on_form
 from ..core.timeutil import local_to_utc, utc_to_local
@@ -41,7 +42,8 @@ def index():
     form.validate()
     date_from = _day_start(form.date_from.data) if form.date_from.data and not form.date_from.errors else None
     date_to = _day_start(form.date_to.data, plus_one=True) if form.date_to.data and not form.date_to.errors else None
-    events = queries.upcoming_events(region=form.region.data or None, programme_id=form.programme.data or None,
+    programme_id = form.programme.data if not form.programme.errors else None  # not one of the choices
+    events = queries.upcoming_events(region=form.region.data or None, programme_id=programme_id or None,
                                      date_from=date_from, date_to=date_to)
     return render_template("workshops/index.html", events=events, form=form)
 
@@ -174,7 +176,7 @@ def edit_event(slug, event_id=None):
         except DomainError as error:
             show_error_on_form(form, error)
         else:
-            return redirect(url_for("workshops.manage_event", slug=org.slug, event_id=event.id))
+            return redirect(url_for("workshops.manage_event", slug=slug, event_id=saved_id(event)))
     return render_template("workshops/event_form.html", org=org, form=form, event=event,
                            tz=tz), 422 if form.errors else 200
 
@@ -216,7 +218,7 @@ def edit_session(slug, event_id, session_id=None):
             show_error_on_form(form, error)
         else:
             flash(_("The session has been saved."), "success")
-            return redirect(url_for("workshops.manage_event", slug=org.slug, event_id=event.id))
+            return redirect(url_for("workshops.manage_event", slug=slug, event_id=event_id))
     return render_template("workshops/session_form.html", org=org, event=event, form=form,
                            item=item), 422 if form.errors else 200
 
@@ -243,7 +245,7 @@ def new_question(slug, event_id):
             show_error_on_form(form, error)
         else:
             flash(_("The question has been added."), "success")
-            return redirect(url_for("workshops.manage_event", slug=org.slug, event_id=event.id))
+            return redirect(url_for("workshops.manage_event", slug=slug, event_id=event_id))
     return render_template("workshops/question_form.html", org=org, event=event,
                            form=form), 422 if form.errors else 200
 
@@ -259,6 +261,7 @@ def delete_question(slug, event_id, question_id):
 def _act(org, event_id, action, success):
     """Run one service for a button on the organiser's event page; flash the outcome."""
     queries.event_of_org(org, event_id)
+    slug = org.slug  # read now: after the commit nothing is read again
     try:
         action()
     except DomainError as error:
@@ -267,7 +270,7 @@ def _act(org, event_id, action, success):
         flash_error(error)
     else:
         flash(success, "success")
-    return redirect(url_for("workshops.manage_event", slug=org.slug, event_id=event_id))
+    return redirect(url_for("workshops.manage_event", slug=slug, event_id=event_id))
 
 
 @bp.route("/manage/<slug>/events/<int:event_id>/enrolments/<int:enrolment_id>/<action>", methods=["POST"])
