@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 from inducci_events.accounts import services as accounts
 from inducci_events.accounts.models import User
+from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.extensions import db
 from inducci_events.helpdesk import services as helpdesk
 from inducci_events.organisations import services as organisations
@@ -54,7 +55,7 @@ VIEW_PARAMS = {
 GENERIC_PARAMS = ["month", "start", "end", "from", "to", "date", "day", "week", "page", "q", "organisation",
                   "programme", "region", "kind", "units", "topic", "next"]
 HUGE_IDS = [2**31, 2**63, 10**30]
-OTHER_PATH_VALUES = {"action": "approve", "outcome": "completed", "state": "on"}
+OTHER_PATH_VALUES = {"action": "approve", "outcome": "completed", "state": "on", "role": "organiser"}
 
 
 def _query(params):
@@ -76,7 +77,7 @@ def world(organiser, make_event, make_listing, space_org, make_desk, make_user):
     listing = make_listing(booking_mode="request")
     desk_made = make_desk()
     for other in (space_org.org, desk_made["org"]):
-        accounts.grant_role(user.email, other.slug, "organiser")
+        accounts.grant_role(user.email, other.slug, "organiser", actor=COMMAND_LINE)
     user = db.session.get(User, user.id)
     desk = desk_made["desk"]
     helpdesk.add_adviser(desk_made["organiser"], desk.id, email=user.email, bio="Organiser", topics=[])
@@ -92,8 +93,8 @@ def world(organiser, make_event, make_listing, space_org, make_desk, make_user):
     ids = dict(event_id=event.id, session_id=event.sessions[0].id, enrolment_id=enrolment.id,
                question_id=event.questions[0].id, listing_id=listing.id, booking_id=booking.id, desk_id=desk.id,
                appointment_id=appointment.id, request_id=mentoring.id, programme_id=programme.id,
-               venue_id=venue.id)
-    slugs = {"workshops": org.slug, "organisations": org.slug, "calendar": org.slug, "api": org.slug,
+               venue_id=venue.id, user_id=user.id)
+    slugs = {"workshops": org.slug, "organisations": org.slug, "calendar": org.slug, "api": org.slug, "admin": org.slug,
              "spaces": space_org.org.slug, "helpdesk": desk_made["org"].slug}
     return dict(user=user, person=person, ids=ids, slugs=slugs, token=user.calendar_token)
 
