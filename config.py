@@ -60,6 +60,10 @@ class Config:
     # Demo mode (no SMTP server): deliver right after each commit, so no worker is needed.
     MAIL_DELIVER_AFTER_COMMIT = _env_bool("MAIL_DELIVER_AFTER_COMMIT", not os.environ.get("MAIL_SERVER"))
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+    # A worker's claim on a message older than this (seconds) is taken over by another
+    # worker: the first one died. It renews its claim before each message it sends.
+    MAIL_CLAIM_TIMEOUT = _env_int("MAIL_CLAIM_TIMEOUT", 600)
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)  # seconds for the SMTP connection and each reply
     # Booking notifications (confirmations, decisions, reminders); off only for benchmarks.
     NOTIFICATIONS_ENABLED = _env_bool("NOTIFICATIONS_ENABLED", True)
 

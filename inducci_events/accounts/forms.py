@@ -47,8 +47,11 @@ class LoginForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Email(check_deliverability=False),
+                                                         Length(max=254)])  # left empty: unchanged
     locale = SelectField(_l("Preferred language"))
-    current_password = PasswordField(_l("Current password (only to change it)"), validators=[Optional()])
+    current_password = PasswordField(_l("Current password (to change your password or e-mail address)"),
+                                     validators=[Optional()])
     new_password = PasswordField(_l("New password"), validators=[Optional(), MinPasswordLength()])
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +30,37 @@ class EmailTaken(Conflict):
 
 
 def normalise_email(email):
-    return (email or "").strip().lower()
+    """The one rule for an e-mail address someone gives us (sign-up page, profile, API, CLI).
+
+    Addresses are stored lower-cased and in ASCII, so that every SMTP server can carry our
+    mail without the SMTPUTF8 extension (which many relays lack): an internationalised
+    domain (``user@bücher.example``) is kept in its ``xn--`` form, while letters such as
+    ü before the @ (``jürgen@example.org``) are refused, because such a mailbox can only be
+    reached with SMTPUTF8. ``email-validator`` does the checking (no DNS look-up).
+
+    :raises ValidationFailed: not a valid address, or one we cannot send to; the message
+        is also under ``fields["email"]``, so forms show it next to the field.
+    """
+    email = (email or "").strip()
+    try:
+        checked = validate_email(email, allow_smtputf8=False, check_deliverability=False)
+    except EmailNotValidError:
+        if not email.rpartition("@")[0].isascii():
+            message = _("We cannot send e-mail to addresses with letters such as ü or é before the @. "
+                        "Please use another address.")
+        else:
+            message = _("This is not a valid e-mail address.")
+        raise ValidationFailed("invalid_email", message, fields={"email": [message]}) from None
+    return checked.ascii_email.lower()
+
+
+def _lookup_email(email):
+    """The stored form of ``email`` for a look-up (log-in, roles): an address that the rule
+    refuses finds no one, or an account that was created before the rule, as it was typed."""
+    try:
+        return normalise_email(email)
+    except ValidationFailed:
+        return (email or "").strip().lower()
 
 
 def _check_password(password):
@@ -43,7 +74,7 @@ def _check_password(password):
 
 
 def find_user_by_email(email):
-    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    return db.session.scalar(sa.select(User).where(User.email == _lookup_email(email)))
 
 
 def register_user(email, password, name, locale="en", *, is_admin=False):
@@ -94,22 +125,35 @@ def _DUMMY_HASH(_cache={}):  # noqa: N802 - a lazily computed constant
     return _cache["hash"]
 
 
-def update_profile(user, *, name, locale, new_password=None, current_password=None):
-    """Change a user's name, language and (given the current one) password.
+def update_profile(user, *, name, locale, new_password=None, current_password=None, email=None):
+    """Change a user's name, language, e-mail address and (given the current one) password.
 
-    :raises Unauthorized: a new password without the right current password.
+    :raises Unauthorized: a new password or address without the right current password.
+    :raises ValidationFailed: an address that :func:`normalise_email` refuses.
+    :raises EmailTaken: another account has the new address.
     """
-    if new_password:
+    if email is None or email.strip().lower() == user.email:
+        email = user.email  # unchanged (even an address from before the rule: no one is locked out)
+    else:
+        email = normalise_email(email)
+    if new_password or email != user.email:
         if not check_password_hash(user.password_hash, current_password or ""):
             raise Unauthorized("wrong_password", _("The current password is wrong."))
+    if new_password:
         _check_password(new_password)
-    with unit_of_work() as session:
-        user = session.get(User, user.id)
-        user.name = name.strip()
-        if locale in current_app.config["LANGUAGES"]:
-            user.locale = locale
-        if new_password:
-            user.password_hash = generate_password_hash(new_password)
+    try:
+        with unit_of_work() as session:
+            if email != user.email and session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+                raise EmailTaken()
+            user = session.get(User, user.id)
+            user.email = email
+            user.name = name.strip()
+            if locale in current_app.config["LANGUAGES"]:
+                user.locale = locale
+            if new_password:
+                user.password_hash = generate_password_hash(new_password)
+    except IntegrityError:
+        raise EmailTaken() from None
     return user
 
 

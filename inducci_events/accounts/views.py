@@ -72,9 +72,12 @@ def profile():
         try:
             services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
                                     new_password=form.new_password.data,
-                                    current_password=form.current_password.data)
+                                    current_password=form.current_password.data, email=form.email.data or None)
         except DomainError as error:
-            form.current_password.errors.append(str(error.message))
+            if error.fields:
+                show_error_on_form(form, error)
+            else:
+                form.current_password.errors.append(str(error.message))
         else:
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))

@@ -2,11 +2,12 @@
 import time
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
 from .reminders import queue_reminders
-from .services import deliver_pending
+from .services import MailConfigError, deliver_pending
 
 mail_cli = AppGroup("mail", help="Deliver queued e-mail.")
 
@@ -16,12 +17,30 @@ mail_cli = AppGroup("mail", help="Deliver queued e-mail.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls with --loop.")
 @click.option("--batch", default=50, show_default=True, help="Messages claimed per round.")
 def send(loop, interval, batch):
-    """Deliver pending messages over SMTP (or into MAIL_FOLDER when no MAIL_SERVER is set)."""
+    """Deliver pending messages over SMTP (or into MAIL_FOLDER when no MAIL_SERVER is set).
+
+    A message that cannot be sent is marked failed (or retried later) and the others go on;
+    with --loop, even a round that fails as a whole (the database or a setting) is logged
+    and the worker tries again after the interval.
+    """
+    logger = current_app.logger
     while True:
-        sent, failed = deliver_pending(batch=batch)
-        db.session.remove()
-        if sent or failed or not loop:
-            click.echo(f"sent {sent}, to retry or failed {failed}")
+        try:
+            result = deliver_pending(batch=batch)
+        except MailConfigError as error:
+            if not loop:
+                raise click.ClickException(str(error)) from None
+            logger.error("%s", error)
+            result = None
+        except Exception:  # noqa: BLE001 - the database went away, say; the next round may work
+            if not loop:
+                raise
+            logger.exception("mail delivery round failed; trying again in %s s", interval)
+            result = None
+        finally:
+            db.session.remove()
+        if result is not None and (any(result) or not loop):
+            click.echo(f"sent {result.sent}, to retry {result.retry}, failed {result.failed}")
         if not loop:
             return
         time.sleep(interval)

@@ -1,4 +1,10 @@
-"""The outbox: one row per e-mail, from queued to sent (or given up)."""
+"""The outbox: one row per e-mail, from queued to sent (or given up).
+
+``pending`` (due at ``next_attempt_at``) -> ``sending`` (claimed by one worker, which
+stamps ``claimed_at`` and its ``claim_token``) -> ``sent``, or back to ``pending`` with
+back-off after a transient failure, or ``failed`` (``failed_at``, the reason in
+``last_error``) when it can never be sent or ``MAIL_MAX_ATTEMPTS`` are used up.
+"""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -39,7 +45,11 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Which worker's claim this is: a worker records a result only while the message is
+    #: still its own (another worker may have taken over a claim it let go stale).
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
 
     def __repr__(self):

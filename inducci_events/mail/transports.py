@@ -1,4 +1,14 @@
-"""Where messages go: a real SMTP server, or ``.eml`` files in a folder (demo mode)."""
+"""Where messages go: a real SMTP server, or ``.eml`` files in a folder (demo mode).
+
+A transport sorts every failure into one of two kinds, so the outbox knows what to do:
+
+- :class:`PermanentFailure`: the server refused *this* message for good (a 5xx answer to its
+  recipient or its content). Trying again cannot help: the message is marked failed.
+- :class:`TransportError`: the server could not take it *now* (connection refused or lost,
+  a time-out, a 4xx answer). The message is retried with back-off. :class:`Unreachable`, a
+  kind of it, says that no connection could be opened at all, so the rest of the batch need
+  not wait for a time-out each.
+"""
 import os
 import smtplib
 import ssl
@@ -9,8 +19,27 @@ class TransportError(Exception):
     """The transport could not take the message now; it will be retried."""
 
 
+class Unreachable(TransportError):
+    """No connection to the server could be opened."""
+
+
+class PermanentFailure(Exception):
+    """The server refused the message for good (e.g. an unknown recipient)."""
+
+
+def _answer(code, text):
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(text.split())}"
+
+
 class SMTPTransport:
-    """One SMTP connection for a batch of messages (``with transport: transport.send(msg)``)."""
+    """SMTP for a batch of messages (``with transport: transport.send(msg, sender, recipient)``).
+
+    Opens one connection when the batch starts; a connection that is lost during the batch
+    (the server closes idle or busy connections) is opened again for the next message.
+    Addresses must be ASCII (the outbox puts IDN domains into their ``xn--`` form and
+    refuses the rest before sending), so no SMTPUTF8 is needed from any server.
+    """
 
     def __init__(self, host, port=25, *, use_tls=False, use_ssl=False, username=None, password=None, timeout=10):
         self.host, self.port = host, port
@@ -19,20 +48,32 @@ class SMTPTransport:
         self.timeout = timeout
         self._smtp = None
 
-    def __enter__(self):
+    def _connect(self):
         try:
             if self.use_ssl:
-                self._smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                              context=ssl.create_default_context())
+                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                        context=ssl.create_default_context())
             else:
-                self._smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
                 if self.use_tls:
-                    self._smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=ssl.create_default_context())
             if self.username:
-                self._smtp.login(self.username, self.password or "")
+                smtp.login(self.username, self.password or "")
         except (OSError, smtplib.SMTPException) as exc:
-            self._smtp = None
-            raise TransportError(f"cannot reach SMTP server {self.host}:{self.port}: {exc}") from exc
+            raise Unreachable(f"cannot reach SMTP server {self.host}:{self.port}: {exc}") from exc
+        self._smtp = smtp
+
+    def _drop(self):
+        """Forget a connection that is broken or in an unknown state (the next send reconnects)."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.close()
+            except OSError:
+                pass
+
+    def __enter__(self):
+        self._connect()
         return self
 
     def __exit__(self, *exc_info):
@@ -41,19 +82,48 @@ class SMTPTransport:
                 self._smtp.quit()
             except (OSError, smtplib.SMTPException):
                 pass
-            self._smtp = None
+            self._drop()
 
-    def send(self, message):
+    def send(self, message, sender, recipient):
+        """Send ``message`` from ``sender`` to ``recipient`` (the envelope; ASCII addresses).
+
+        :raises PermanentFailure: a 5xx answer to the recipient or to the message itself.
+        :raises TransportError: anything that may work later (4xx, time-out, lost connection).
+        """
+        if self._smtp is None:
+            self._connect()
         try:
-            self._smtp.send_message(message)
+            self._smtp.send_message(message, from_addr=sender, to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as exc:
-            raise PermanentFailure(str(exc)) from exc
-        except (OSError, smtplib.SMTPException) as exc:
-            raise TransportError(str(exc)) from exc
-
-
-class PermanentFailure(Exception):
-    """The server refused the message for good (e.g. an unknown recipient)."""
+            # One recipient per message: its answer decides. smtplib has already sent RSET.
+            code, text = next(iter(exc.recipients.values()))
+            reason = f"the server refused {recipient}: {_answer(code, text)}"
+            if code >= 500:
+                raise PermanentFailure(reason) from exc
+            raise TransportError(reason) from exc
+        except smtplib.SMTPDataError as exc:
+            reason = f"the server refused the message: {_answer(exc.smtp_code, exc.smtp_error)}"
+            if exc.smtp_code == 421:
+                self._drop()
+            if 500 <= exc.smtp_code < 600:
+                raise PermanentFailure(reason) from exc
+            raise TransportError(reason) from exc
+        except smtplib.SMTPSenderRefused as exc:
+            # About our MAIL_DEFAULT_SENDER, not this message: retried (and reported) until
+            # MAIL_MAX_ATTEMPTS, which leaves an administrator time to fix the setting.
+            raise TransportError(f"the server refused the sender {sender}: "
+                                 f"{_answer(exc.smtp_code, exc.smtp_error)}") from exc
+        except smtplib.SMTPResponseException as exc:
+            self._drop()
+            raise TransportError(f"SMTP error: {_answer(exc.smtp_code, exc.smtp_error)}") from exc
+        except (OSError, smtplib.SMTPException) as exc:  # lost connection, time-out
+            self._drop()
+            raise TransportError(f"SMTP connection to {self.host}:{self.port} failed: {exc}") from exc
+        except Exception:
+            # Anything else comes from this message (smtplib refusing its headers): the
+            # conversation may be half-way, so start the next message on a new connection.
+            self._drop()
+            raise
 
 
 class FolderTransport:
@@ -63,13 +133,16 @@ class FolderTransport:
         self.folder = Path(folder)
 
     def __enter__(self):
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Unreachable(f"cannot create the mail folder {self.folder}: {exc}") from exc
         return self
 
     def __exit__(self, *exc_info):
         return None
 
-    def send(self, message):
+    def send(self, message, sender, recipient):
         name = f"{message['X-Outbox-Id']}-{message['X-Outbox-Kind']}.eml"
         tmp = self.folder / f".{name}.tmp"
         try:
@@ -84,5 +157,6 @@ def transport_from_config(config):
         return SMTPTransport(
             config["MAIL_SERVER"], config["MAIL_PORT"], use_tls=config["MAIL_USE_TLS"],
             use_ssl=config["MAIL_USE_SSL"], username=config["MAIL_USERNAME"], password=config["MAIL_PASSWORD"],
+            timeout=config.get("MAIL_TIMEOUT", 10),
         )
     return FolderTransport(config["MAIL_FOLDER"])

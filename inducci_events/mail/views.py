@@ -1,10 +1,13 @@
-"""The reminders switch on the profile page (the opt-out of ``flask mail remind``)."""
-from flask import Blueprint, flash, redirect, url_for
+"""The reminders switch on the profile page (the opt-out of ``flask mail remind``) and the
+administrators' list of messages that could not be delivered."""
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm
+from ..core.errors import Forbidden
+from . import queries
 
 bp = Blueprint("mail", __name__)
 
@@ -17,3 +20,13 @@ def reminders(state):
         accounts.set_mail_reminders(current_user, state == "on")
         flash(_("Reminders turned on.") if state == "on" else _("Reminders turned off."), "success")
     return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/admin/mail/failed")
+@login_required
+def failed():
+    """Messages the outbox gave up on, with the reason (administrators only)."""
+    if not current_user.is_admin:
+        raise Forbidden("not_admin", _("Only administrators may see this page."))
+    messages, total = queries.failed_messages()
+    return render_template("mail/failed.html", messages=messages, total=total)

@@ -8,15 +8,31 @@ from aiosmtpd.controller import Controller
 
 
 class Inbox:
-    """Collects what a real SMTP server on 127.0.0.1 received."""
+    """Collects what a real SMTP server on 127.0.0.1 received.
+
+    ``refuse`` and ``defer`` hold recipients it answers with 550 (for good) or 450 (try
+    later) at RCPT TO; ``envelopes`` keeps each message's raw bytes and envelope recipients.
+    """
 
     def __init__(self):
         self.messages = []
+        self.envelopes = []
+        self.refuse = set()
+        self.defer = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        if address in self.defer:
+            return "450 4.2.1 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         import email
         from email import policy
 
+        self.envelopes.append((bytes(envelope.content), list(envelope.rcpt_tos)))
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
