@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm
-from ..core.errors import Forbidden
+from ..core.auth import require_admin
 from . import queries
 
 bp = Blueprint("mail", __name__)
@@ -26,7 +26,6 @@ def reminders(state):
 @login_required
 def failed():
     """Messages the outbox gave up on, with the reason (administrators only)."""
-    if not current_user.is_admin:
-        raise Forbidden("not_admin", _("Only administrators may see this page."))
+    require_admin(current_user)
     messages, total = queries.failed_messages()
     return render_template("mail/failed.html", messages=messages, total=total)

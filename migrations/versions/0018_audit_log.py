@@ -1,7 +1,7 @@
 """audit log: who changed someone else's data, when, what, and the previous value
 
 Revision ID: 0018_audit_log
-Revises: 0012_desk_timezone_from_venue
+Revises: 0014_outbox_failures
 Create Date: 2026-12-01
 
 Actor, subject and organisation are ids set to NULL when their row goes, so the entries
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0018_audit_log'
-down_revision = '0012_desk_timezone_from_venue'
+down_revision = '0014_outbox_failures'
 branch_labels = None
 depends_on = None
 
