@@ -4,9 +4,10 @@ Every 4xx/5xx under ``/api/`` is ``{"error": {"code", "message", "fields"?}}``; 
 page request gets the error page (or, for a DomainError raised by a form's service,
 the view catches it itself and re-renders the form with the message).
 """
+import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, jsonify, render_template, request
+from flask import current_app, flash, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
@@ -134,6 +135,20 @@ def form_errors(form):
     return errors
 
 
+def _retry_after(error):
+    """Seconds until the breached rate limit lets requests through again (for ``Retry-After``):
+    from the limiter that refused, else the limit's whole window, else a minute."""
+    for limiter in current_app.extensions.get("limiter", ()):
+        limit = limiter.current_limit
+        if limit is not None and limit.breached:
+            try:
+                return max(1, int(limit.reset_at - time.time()))
+            except Exception:  # the storage went away meanwhile
+                break
+    limit = getattr(error, "limit", None)
+    return limit.limit.get_expiry() if limit is not None else 60
+
+
 def init_app(app):
     @app.errorhandler(DomainError)
     def _domain_error(error):
@@ -148,7 +163,9 @@ def init_app(app):
 
     @app.errorhandler(429)
     def _rate_limited(error):
-        return error_response(RateLimited())
+        response = make_response(error_response(RateLimited()))
+        response.headers["Retry-After"] = str(_retry_after(error))
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error):
