@@ -72,7 +72,9 @@ class Config:
     AUTH_ACCOUNT_LIMIT = os.environ.get("AUTH_ACCOUNT_LIMIT", "10 per minute")
     AUTH_ADDRESS_LIMIT = os.environ.get("AUTH_ADDRESS_LIMIT", "30 per minute")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "inducci")
-    RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* on limited requests, Retry-After on 429
+    # Retry-After goes on 429 answers only (core/http.py); no X-RateLimit-* headers, which
+    # would tell a guesser how many tries are left (and Retry-After on every 401).
+    RATELIMIT_HEADERS_ENABLED = False
     # Storage down: count in each worker's memory (limits still hold per worker) and log a
     # warning; the storage is tried again with back-off. Other limiter errors are logged,
     # never a 500. Redis gets half-second socket timeouts (accounts/limits.py).

@@ -84,7 +84,7 @@ def authenticate(email, password):
     :raises Unauthorized: unknown e-mail or wrong password (the same message for both).
     :raises flask_limiter.RateLimitExceeded: (429) the budget of this account or address is spent.
     """
-    limits.check_credentials_budget(email)
+    limits.check_credentials_budget(normalise_email(email))
     user = find_user_by_email(email)
     # Hash even for unknown users, so timing does not tell which e-mails exist.
     stored = user.password_hash if user else _DUMMY_HASH()
