@@ -151,6 +151,6 @@ class UserSession(db.Model):
     #: "Remember me": a cookie that outlives the browser, until ``expires_at``.
     remember: Mapped[bool] = mapped_column(default=False)
     #: Remembered: the log-in plus REMEMBER_DAYS. Otherwise the last request plus SESSION_IDLE_HOURS.
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     user: Mapped[User] = relationship()

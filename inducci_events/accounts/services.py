@@ -253,13 +253,13 @@ def _session_expiry(remember, now):
 def start_session(user, *, remember=False, user_agent=""):
     """Open a sign-in session for ``user`` (a log-in or a sign-up) and attach it for this
     request as ``user.current_session`` and ``user.session_secret``: the secret is what
-    Flask-Login's cookies carry (``User.get_id``). The user's expired sessions go on the way.
+    Flask-Login's cookies carry (``User.get_id``). Expired sessions (anyone's) go on the
+    way, so the table holds live sessions only.
     """
     secret = secrets.token_urlsafe(32)
     now = utcnow()
     with unit_of_work(expire_on_commit=False) as session:
-        session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id,
-                                                     UserSession.expires_at <= now))
+        session.execute(sa.delete(UserSession).where(UserSession.expires_at <= now))
         row = UserSession(user_id=user.id, token_hash=hash_secret(secret), created_at=now, last_seen_at=now,
                           user_agent=(user_agent or "")[:512], remember=bool(remember),
                           expires_at=_session_expiry(remember, now))

@@ -247,3 +247,12 @@ def test_loading_the_signed_in_user_costs_one_query(app, make_user):
     loads = [s for s in statements if "user_sessions" in s]
     assert len(loads) == 1 and "JOIN users" in " ".join(loads[0].split())
     assert not any(s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")) for s in statements)
+
+
+def test_expired_sessions_are_deleted_at_the_next_log_in(app, make_user):
+    gone, other = make_user(), make_user()
+    _log_in(_device(app), gone.email, remember=False)
+    db.session.execute(sa.update(UserSession).values(expires_at=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    _log_in(_device(app), other.email)
+    assert db.session.scalars(sa.select(UserSession.user_id)).all() == [other.id]
