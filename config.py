@@ -70,7 +70,29 @@ class Config:
     # Flask-Limiter: memory:// is per process; use redis://127.0.0.1:6379 with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT = ""  # no longer a limit of its own: see the credentials budget below
+    # The credentials budget (accounts/limits.py): log-in, API token, sign-up and password
+    # reset requests share it. Failed log-ins, sign-ups and reset requests count (a correct
+    # password does not); a spent budget refuses everything with 429 + Retry-After until
+    # its window has passed. Per account (the e-mail tried) and per client address.
+    AUTH_ACCOUNT_LIMIT = os.environ.get("AUTH_ACCOUNT_LIMIT", "10 per minute")
+    AUTH_ADDRESS_LIMIT = os.environ.get("AUTH_ADDRESS_LIMIT", "30 per minute")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "inducci")
+    # Retry-After goes on 429 answers only (core/http.py); no X-RateLimit-* headers, which
+    # would tell a guesser how many tries are left (and Retry-After on every 401).
+    RATELIMIT_HEADERS_ENABLED = False
+    # Storage down: count in each worker's memory (limits still hold per worker) and log a
+    # warning; the storage is tried again with back-off. Other limiter errors are logged,
+    # never a 500. Redis gets half-second socket timeouts (accounts/limits.py).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (nginx: 1). 0 means
+    # the connecting address is the client; a forwarded header is then never believed.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    # Sign-in sessions (accounts/models.py UserSession): "remember me" lasts REMEMBER_DAYS from
+    # the log-in; a session without it ends after SESSION_IDLE_HOURS without a request.
+    REMEMBER_DAYS = _env_int("REMEMBER_DAYS", 30)
+    SESSION_IDLE_HOURS = _env_int("SESSION_IDLE_HOURS", 24)
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

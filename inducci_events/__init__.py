@@ -39,6 +39,7 @@ def create_app(config_name=None, **overrides):
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     _configure_logging(app)
+    _trust_proxies(app)
 
     from .core.http import DatabaseIdConverter
 
@@ -90,17 +91,33 @@ def _configure_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
+    from .accounts import limits
+
+    limits.init_app(app)  # the credentials budget: its own limiter per app
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
+    # The cookies carry a sign-in session's secret, not a user id (User.get_id).
     @login_manager.user_loader
-    def _load_user(user_id):
-        from .accounts.models import User
+    def _load_user(session_secret):
+        from .accounts.services import user_for_session
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user_for_session(session_secret)
+
+
+def _trust_proxies(app):
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client's address (and scheme) from
+    the last that many ``X-Forwarded-For`` (``-Proto``) entries, which those proxies wrote.
+    With 0 (the default) the connecting address is the client and forwarded headers, which
+    anyone can send, are ignored. Rate limits are keyed on this address."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _configure_blueprints(app):

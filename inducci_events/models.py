@@ -1,5 +1,5 @@
 """Imports every model module, so the metadata is complete for Alembic and create_all."""
-from .accounts.models import ApiToken, Membership, User  # noqa: F401
+from .accounts.models import ApiToken, Membership, User, UserSession  # noqa: F401
 from .organisations.models import Organisation, Programme, ReachTarget, Venue  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
 from .spaces.models import SpaceBlackout, SpaceBooking, SpaceListing, SpaceOpeningHours, SpaceTeamMember  # noqa: F401,E501

@@ -1,4 +1,5 @@
-"""Users, their memberships of organisations, and API tokens."""
+"""Users, their memberships of organisations, sign-in sessions and API tokens."""
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -10,6 +11,11 @@ from ..core.db import UTCDateTime, utcnow
 from ..extensions import db
 
 ROLES = ("organiser", "adviser")
+
+
+def hash_secret(plain):
+    """What is stored of a session secret or an API token: its SHA-256 (the secret itself never is)."""
+    return hashlib.sha256(plain.encode()).hexdigest()
 
 
 def new_calendar_token():
@@ -39,8 +45,29 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan"
     )
 
+    #: Set for the request by :func:`..services.start_session` and the session loader: the
+    #: sign-in session (a :class:`UserSession`) and its plain secret. Not stored on the user.
+    current_session = None
+    session_secret = None
+
     def __repr__(self):
         return f"<User {self.id} {self.email}>"
+
+    def get_id(self):
+        """Flask-Login's "alternative token": the session cookie and the remember-me cookie
+        carry the secret of a sign-in session, never the user id, so deleting that session's
+        row ends both, and every log-in gets a cookie of its own."""
+        if self.session_secret is None:
+            raise RuntimeError("log users in through accounts.services.start_session")
+        return self.session_secret
+
+    def __eq__(self, other):
+        """The same account (UserMixin would compare ``get_id()``, i.e. sign-in sessions)."""
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    __hash__ = object.__hash__
 
     def _has_role(self, organisation_id, role):
         return any(m.organisation_id == organisation_id and m.role == role for m in self.memberships)
@@ -106,3 +133,24 @@ class ApiToken(db.Model):
 
     def is_active(self, now):
         return self.revoked_at is None and self.expires_at > now
+
+
+class UserSession(db.Model):
+    """One signed-in browser ("device"). The cookies carry a random secret; only its SHA-256
+    is stored. Ending a session deletes its row: its cookies then log nobody in."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Moved on at most every few minutes (``services.SESSION_TOUCH``), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_agent: Mapped[str] = mapped_column(sa.String(512), default="")
+    #: "Remember me": a cookie that outlives the browser, until ``expires_at``.
+    remember: Mapped[bool] = mapped_column(default=False)
+    #: Remembered: the log-in plus REMEMBER_DAYS. Otherwise the last request plus SESSION_IDLE_HOURS.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    user: Mapped[User] = relationship()

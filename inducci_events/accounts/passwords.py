@@ -9,7 +9,6 @@ import hashlib
 from contextlib import nullcontext
 from datetime import datetime, timedelta, timezone
 
-import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -19,8 +18,8 @@ from ..core.db import unit_of_work, utcnow
 from ..core.errors import BadRequest
 from ..extensions import db
 from ..mail.services import queue_message, render
-from . import services
-from .models import ApiToken, User
+from . import limits, services
+from .models import User
 
 _SALT = "inducci-password-reset"
 
@@ -56,8 +55,13 @@ def request_reset(email):
     """Mail a reset link to the account with ``email``, if there is one.
 
     The caller answers the same whether or not it exists, so the form reveals no addresses;
-    the message is rendered either way, so the time taken tells little more.
+    the message is rendered either way, so the time taken tells little more. Each request
+    spends the credentials budget of the address asked for and of the client (429 once spent),
+    which also bounds how many mails one address can be sent.
+
+    :raises flask_limiter.RateLimitExceeded: the budget is spent.
     """
+    limits.spend_credentials_budget(email)
     minutes = current_app.config["PASSWORD_RESET_SECONDS"] // 60
     with unit_of_work():
         user = services.find_user_by_email(email or "")
@@ -91,6 +95,9 @@ def user_for_token(token):
 def reset_password(token, new_password):
     """Set a new password with a reset token; every earlier link then stops working.
 
+    Every sign-in session and API token of the account ends (whoever had the old password
+    is out), this browser's too: the person logs in with the new password.
+
     :raises TokenInvalid: see :func:`user_for_token`.
     :raises ValidationFailed: a password that is too short.
     """
@@ -99,6 +106,5 @@ def reset_password(token, new_password):
         user = user_for_token(token)
         user = session.get(User, user.id)
         user.password_hash = generate_password_hash(new_password)
-        session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                        .values(revoked_at=utcnow()))
+        services.end_sessions_and_tokens(session, user.id)  # every device and API token, this one too
     return user

@@ -1,5 +1,4 @@
-"""Account rules: registration, log-in, API tokens, roles. One unit of work each."""
-import hashlib
+"""Account rules: registration, log-in, sign-in sessions, API tokens, roles. One unit of work each."""
 import secrets
 from datetime import timedelta
 
@@ -18,7 +17,8 @@ from ..extensions import db
 from ..audit import services as audit
 from ..mail.services import queue_message
 from ..organisations.models import Organisation
-from .models import ROLES, ApiToken, Membership, User, new_calendar_token
+from . import limits
+from .models import ROLES, ApiToken, Membership, User, UserSession, hash_secret, new_calendar_token
 
 
 class EmailTaken(Conflict):
@@ -87,6 +87,7 @@ def register_user(email, password, name, locale="en", *, is_admin=False):
     :raises ValidationFailed: the password is too short.
     """
     email = normalise_email(email)
+    limits.spend_credentials_budget(email)  # every sign-up counts (no-op outside a request)
     _check_password(password)
     if locale not in current_app.config["LANGUAGES"]:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -109,12 +110,18 @@ def register_user(email, password, name, locale="en", *, is_admin=False):
 def authenticate(email, password):
     """The user with these credentials.
 
+    Within a request, the credentials budget is checked first and a failure is counted, so
+    pages and API share it (:mod:`.limits`).
+
     :raises Unauthorized: unknown e-mail or wrong password (the same message for both).
+    :raises flask_limiter.RateLimitExceeded: (429) the budget of this account or address is spent.
     """
+    limits.check_credentials_budget(_lookup_email(email))
     user = find_user_by_email(email)
     # Hash even for unknown users, so timing does not tell which e-mails exist.
     stored = user.password_hash if user else _DUMMY_HASH()
     if not check_password_hash(stored, password or "") or user is None:
+        limits.count_credentials_attempt()
         raise Unauthorized("invalid_credentials", _("The e-mail address or the password is wrong."))
     return user
 
@@ -125,8 +132,12 @@ def _DUMMY_HASH(_cache={}):  # noqa: N802 - a lazily computed constant
     return _cache["hash"]
 
 
-def update_profile(user, *, name, locale, new_password=None, current_password=None, email=None):
+def update_profile(user, *, name, locale, new_password=None, current_password=None, email=None,
+                   keep_session_id=None):
     """Change a user's name, language, e-mail address and (given the current one) password.
+
+    A new password ends every sign-in session but ``keep_session_id`` (the device that
+    changed it) and revokes every API token.
 
     :raises Unauthorized: a new password or address without the right current password.
     :raises ValidationFailed: an address that :func:`normalise_email` refuses.
@@ -152,6 +163,7 @@ def update_profile(user, *, name, locale, new_password=None, current_password=No
                 user.locale = locale
             if new_password:
                 user.password_hash = generate_password_hash(new_password)
+                end_sessions_and_tokens(session, user.id, keep_session_id=keep_session_id)
     except IntegrityError:
         raise EmailTaken() from None
     return user
@@ -165,8 +177,7 @@ def set_mail_reminders(user, enabled):
     return user
 
 
-def _hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+_hash_token = hash_secret
 
 
 def issue_token(user, name="API"):
@@ -284,3 +295,100 @@ def user_for_calendar_token(token):
     if not token:
         return None
     return db.session.scalar(sa.select(User).where(User.calendar_token == token))
+
+
+# --- sign-in sessions ----------------------------------------------------------------
+
+#: How stale ``last_seen_at`` may get before a request moves it on: one UPDATE per session
+#: and interval, not one per request.
+SESSION_TOUCH = timedelta(minutes=5)
+
+
+def _session_expiry(remember, now):
+    config = current_app.config
+    if remember:
+        return now + timedelta(days=config["REMEMBER_DAYS"])
+    return now + timedelta(hours=config["SESSION_IDLE_HOURS"])
+
+
+def start_session(user, *, remember=False, user_agent=""):
+    """Open a sign-in session for ``user`` (a log-in or a sign-up) and attach it for this
+    request as ``user.current_session`` and ``user.session_secret``: the secret is what
+    Flask-Login's cookies carry (``User.get_id``). Expired sessions (anyone's) go on the
+    way, so the table holds live sessions only.
+    """
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    with unit_of_work(expire_on_commit=False) as session:
+        session.execute(sa.delete(UserSession).where(UserSession.expires_at <= now))
+        row = UserSession(user_id=user.id, token_hash=hash_secret(secret), created_at=now, last_seen_at=now,
+                          user_agent=(user_agent or "")[:512], remember=bool(remember),
+                          expires_at=_session_expiry(remember, now))
+        session.add(row)
+    user.current_session, user.session_secret = row, secret
+    return row
+
+
+def user_for_session(secret):
+    """The user of the live sign-in session ``secret`` (Flask-Login's user loader), or ``None``.
+
+    One indexed query loads the session with its user; ``last_seen_at`` (and, without
+    remember-me, the idle expiry) moves on at most every :data:`SESSION_TOUCH`.
+    """
+    if not secret:
+        return None
+    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == hash_secret(secret))
+                            .options(joinedload(UserSession.user)))
+    now = utcnow()
+    if row is None or row.expires_at <= now:
+        return None
+    user = row.user
+    if now - row.last_seen_at >= SESSION_TOUCH:
+        values = {"last_seen_at": now}
+        if not row.remember:
+            values["expires_at"] = _session_expiry(False, now)
+        with unit_of_work(expire_on_commit=False) as session:
+            session.execute(sa.update(UserSession).where(UserSession.id == row.id).values(**values))
+    user.current_session, user.session_secret = row, secret
+    return user
+
+
+def active_sessions(user):
+    """``user``'s live sign-in sessions ("devices"), the most recently seen first."""
+    return db.session.scalars(
+        sa.select(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    ).all()
+
+
+def end_session(user, session_id):
+    """Sign one of ``user``'s devices out: its cookies log nobody in any more.
+
+    :raises NotFound: ``user`` has no such session.
+    """
+    with unit_of_work() as session:
+        result = session.execute(sa.delete(UserSession).where(UserSession.id == session_id,
+                                                              UserSession.user_id == user.id))
+    if result.rowcount == 0:
+        raise NotFound("session_not_found", _("This device is not signed in (any more)."))
+
+
+def sign_out_everywhere(user):
+    """End every sign-in session of ``user`` (this device's too) and revoke every API token.
+    Returns ``(sessions, tokens)``: how many were ended."""
+    with unit_of_work() as session:
+        return end_sessions_and_tokens(session, user.id)
+
+
+def end_sessions_and_tokens(session, user_id, *, keep_session_id=None):
+    """Inside a unit of work: delete ``user_id``'s sessions (but ``keep_session_id``) and revoke
+    the API tokens. A password change uses it, "sign out everywhere" too, a reset will."""
+    ended = sa.delete(UserSession).where(UserSession.user_id == user_id)
+    if keep_session_id is not None:
+        ended = ended.where(UserSession.id != keep_session_id)
+    sessions = session.execute(ended).rowcount
+    tokens = session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
+    return sessions, tokens

@@ -1,21 +1,37 @@
-"""Account pages: sign up, log in and out, profile."""
+"""Account pages: sign up, log in and out, profile, signed-in devices.
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+Log-in and sign-up are limited by the credentials budget inside the services
+(``accounts/limits.py``), shared with the API.
+"""
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import DomainError
-from ..core.http import safe_next, show_error_on_form
-from ..extensions import limiter
+from ..core.http import flash_error, safe_next, show_error_on_form
 from . import passwords, services
+from .devices import describe_device
 from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm
 
 bp = Blueprint("accounts", __name__)
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _sign_in(user, remember=False):
+    """Open a sign-in session (its secret goes into the cookies) and start a fresh CSRF token."""
+    services.start_session(user, remember=remember, user_agent=request.user_agent.string)
+    login_user(user, remember=remember, duration=timedelta(days=current_app.config["REMEMBER_DAYS"]))
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)  # Flask-WTF makes a new one on the next form
+    g.pop(field, None)
+
+
+def _signed_out(message):
+    logout_user()
+    flash(message, "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -31,14 +47,13 @@ def register():
         except DomainError as error:
             show_error_on_form(form, error)
         else:
-            login_user(user)
+            _sign_in(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(url_for("organisations.index")))
@@ -49,7 +64,7 @@ def login():
         except DomainError as error:
             form.password.errors.append(str(error.message))
         else:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(safe_next(url_for("organisations.index")))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
@@ -59,6 +74,11 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            try:
+                services.end_session(current_user, current_user.current_session.id)
+            except DomainError:
+                pass  # already ended elsewhere
         logout_user()
         flash(_("You are logged out."), "success")
     return redirect(url_for("organisations.index"))
@@ -72,18 +92,25 @@ def profile():
         try:
             services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
                                     new_password=form.new_password.data,
-                                    current_password=form.current_password.data, email=form.email.data or None)
+                                    current_password=form.current_password.data, email=form.email.data or None,
+                                    keep_session_id=current_user.current_session.id)
         except DomainError as error:
             if error.fields:
                 show_error_on_form(form, error)
             else:
                 form.current_password.errors.append(str(error.message))
         else:
-            flash(_("Your profile has been saved."), "success")
+            if form.new_password.data:
+                flash(_("Your password has been changed. Every other device has been signed out "
+                        "and every API token revoked."), "success")
+            else:
+                flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
+    devices = [(s, describe_device(s.user_agent)) for s in services.active_sessions(current_user)]
     return render_template(
         "accounts/profile.html", form=form, revoke_form=ConfirmForm(),
-        tokens=services.active_tokens(current_user),
+        tokens=services.active_tokens(current_user), devices=devices,
+        this_session_id=current_user.current_session.id,
     ), 422 if form.errors else 200
 
 
@@ -97,8 +124,32 @@ def revoke_tokens():
     return redirect(url_for("accounts.profile"))
 
 
+@bp.route("/profile/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        this_device = session_id == current_user.current_session.id
+        try:
+            services.end_session(current_user, session_id)
+        except DomainError as error:
+            flash_error(error)
+        else:
+            if this_device:
+                return _signed_out(_("You are logged out."))
+            flash(_("That device has been signed out."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/profile/sessions/end-all", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.sign_out_everywhere(current_user)
+        return _signed_out(_("You have been signed out on every device, and every API token has been revoked."))
+    return redirect(url_for("accounts.profile"))
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def forgot_password():
     """Ask for a reset link. The answer is the same whether or not the address has an account."""
     form = ForgotPasswordForm()
@@ -139,7 +190,5 @@ def reset_password():
             show_error_on_form(form, error)
         else:
             session.pop("password_reset_token", None)
-            logout_user()
-            flash(_("Your new password is set. Log in with it."), "success")
-            return redirect(url_for("accounts.login"))
+            return _signed_out(_("Your new password is set; every device has been signed out. Log in with it."))
     return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200

@@ -11,6 +11,7 @@ match a route (404), and a database that is gone or restarting answers 503 with
 ``Retry-After``.
 """
 import re
+import time
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import sqlalchemy as sa
@@ -313,6 +314,18 @@ def _value_out_of_range(error):
     current_app.logger.warning("value out of range: %s", error, exc_info=True)
     _rollback_quietly()
     return error_response(ValidationFailed(message=_("A value in the request is out of range.")))
+def _retry_after(error):
+    """Seconds until the breached rate limit lets requests through again (for ``Retry-After``):
+    from the limiter that refused, else the limit's whole window, else a minute."""
+    for limiter in current_app.extensions.get("limiter", ()):
+        limit = limiter.current_limit
+        if limit is not None and limit.breached:
+            try:
+                return max(1, int(limit.reset_at - time.time()))
+            except Exception:  # the storage went away meanwhile
+                break
+    limit = getattr(error, "limit", None)
+    return limit.limit.get_expiry() if limit is not None else 60
 
 
 def init_app(app):
@@ -331,7 +344,9 @@ def init_app(app):
 
     @app.errorhandler(429)
     def _rate_limited(error):
-        return error_response(RateLimited())
+        response = make_response(error_response(RateLimited()))
+        response.headers["Retry-After"] = str(_retry_after(error))
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error):

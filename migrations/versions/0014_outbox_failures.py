@@ -1,7 +1,7 @@
 """outbox failures: when a message failed, and whose claim a message is
 
 Revision ID: 0014_outbox_failures
-Revises: 0012_desk_timezone_from_venue
+Revises: 0013_user_sessions
 Create Date: 2026-12-01
 
 ``failed_at`` tells administrators when a message was given up (the failed-messages page);
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0014_outbox_failures'
-down_revision = '0012_desk_timezone_from_venue'
+down_revision = '0013_user_sessions'
 branch_labels = None
 depends_on = None
 

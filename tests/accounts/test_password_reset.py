@@ -19,9 +19,14 @@ def _ask(browser, email):
     return browser.submit("/password/forgot", {"email": email})
 
 
-def test_the_mailed_link_sets_a_new_password_once(browser, make_user, smtp_server, api):  # noqa: F811
+def test_the_mailed_link_sets_a_new_password_once(app, browser, make_user, smtp_server, api):  # noqa: F811
+    from tests.conftest import Browser
+
     user = make_user(email="petra@example.org", name="Petra")
     token = api.token_for(user.email)
+    elsewhere = Browser(app.test_client())  # e.g. a thief's browser, logged in with the old password
+    elsewhere.submit("/login", {"email": user.email, "password": PASSWORD, "remember": "y"})
+    assert elsewhere.get("/profile").status_code == 200
     mail.deliver_pending()
     smtp_server.inbox.messages.clear()
 
@@ -39,6 +44,7 @@ def test_the_mailed_link_sets_a_new_password_once(browser, make_user, smtp_serve
     assert browser.submit("/password/reset", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
     browser.login(user.email, NEW_PASSWORD)
     assert api.get("/api/v1/me", token=token).status_code == 401  # the old API token is dead
+    assert elsewhere.get("/profile").status_code == 302  # and so is the other browser's session
 
     used = browser.get(link, follow_redirects=True).get_data(as_text=True)
     assert "expired or has already been used" in used
