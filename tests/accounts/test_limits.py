@@ -164,7 +164,17 @@ def test_a_lock_out_ends_with_its_window(make_app, make_user):
     assert _api_login(client, user.email, PASSWORD).status_code == 200
 
 
-def test_redis_down_log_ins_still_limited_per_worker_and_bookings_work(make_app, make_user, make_organiser, caplog):
+@pytest.fixture
+def logs(caplog, monkeypatch):
+    """caplog, with the loggers alive again (Alembic's fileConfig in the migration tests
+    disables every logger that existed before it)."""
+    for name in ("flask-limiter", "inducci_events"):
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+    caplog.set_level(logging.WARNING)
+    return caplog
+
+
+def test_redis_down_log_ins_still_limited_per_worker_and_bookings_work(make_app, make_user, make_organiser, logs):
     from datetime import timedelta
 
     from inducci_events.core.db import utcnow
@@ -174,10 +184,9 @@ def test_redis_down_log_ins_still_limited_per_worker_and_bookings_work(make_app,
     down = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
     client = down.test_client()
     user = make_user()
-    caplog.set_level(logging.WARNING, logger="flask-limiter")
     statuses = [_page_login(client, user.email).status_code for _ in range(10)]
     assert statuses == [422] * 10
-    assert any("falling back to in-memory" in r.getMessage() for r in caplog.records)
+    assert any("falling back to in-memory" in r.getMessage() for r in logs.records)
     _retry_after(_page_login(client, user.email, PASSWORD))  # still counted, in this worker's memory
 
     organiser, org = make_organiser()
@@ -207,12 +216,11 @@ def test_worker_count_reads_gunicorns_settings():
     assert limits.worker_count({}, ["/srv/.venv/bin/gunicorn", "-w", "6", "wsgi:app"]) == 6
 
 
-def test_start_up_warns_when_several_workers_would_count_alone(monkeypatch, caplog, make_app):
+def test_start_up_warns_when_several_workers_would_count_alone(monkeypatch, logs, make_app):
     monkeypatch.setenv("WEB_CONCURRENCY", "2")
-    caplog.set_level(logging.WARNING)
     make_app(RATELIMIT_STORAGE_URI="memory://")
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    warnings = [r.getMessage() for r in logs.records if r.levelno == logging.WARNING]
     assert any("memory:// with 2 workers" in m for m in warnings)
-    caplog.clear()
+    logs.clear()
     make_app(RATELIMIT_STORAGE_URI=REDIS)
-    assert not [r for r in caplog.records if "memory://" in r.getMessage()]
+    assert not [r for r in logs.records if "memory://" in r.getMessage()]
