@@ -80,8 +80,6 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     API_TOKEN_DAYS = _env_int("API_TOKEN_DAYS", 90)
-    # Calendar bodies kept per worker for clients that poll without If-None-Match.
-    CALENDAR_CACHE_BYTES = _env_int("CALENDAR_CACHE_BYTES", 64 * 1024 * 1024)
     PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
 
 

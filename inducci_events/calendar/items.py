@@ -10,7 +10,7 @@ from flask import current_app, g, url_for
 from flask_babel import gettext as _
 
 from ..core.timeutil import zone
-from .ics import FeedItem, latest, make_uid
+from ..core.ical import FeedItem, latest, make_uid
 
 #: A cancelled item stays in personal and organiser feeds this long, so clients remove it.
 CANCELLED_KEPT = timedelta(days=30)

@@ -20,7 +20,7 @@ from ..organisations.models import Organisation, Venue
 from ..spaces.models import SpaceBooking, SpaceListing
 from ..workshops.models import Enrolment, Event, Session
 from . import items as build
-from .ics import latest
+from ..core.ical import latest
 
 #: How far back public and organiser feeds reach (older items drop out of subscriptions).
 HISTORY = timedelta(days=90)

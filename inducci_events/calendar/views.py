@@ -18,7 +18,7 @@ from ..workshops.queries import check_visible
 from . import items as build
 from . import sources
 from .http import calendar_response
-from .ics import build_calendar
+from ..core.ical import build_calendar
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -31,8 +31,10 @@ def _serve(feed, *, private):
 
 
 def _download(item, name, filename):
+    # One item is cheap to build: the ETag is the document's own digest, so it changes with
+    # every byte (a renamed venue, a new title) whichever worker answers.
     return calendar_response(
-        version=(item.uid, item.sequence, item.last_modified, item.status), last_modified=item.last_modified,
+        version=None, last_modified=item.last_modified,
         build=lambda: build_calendar(name, [item]), filename=filename,
     )
 

@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..calendar.ics import build_calendar
+from ..core.ical import build_calendar
 from ..calendar.items import absolute, appointment_item, booking_item, enrolment_session_item
 from ..extensions import db
 from .services import COMPOSERS, ItemGone, defer_message, queue_message, render
@@ -112,13 +112,16 @@ def _notification(function):
     return wrapper
 
 
-def _ics(locale, build_items, method):
-    """The attachment, built in the recipient's language (item builders translate labels)."""
+def _ics(user, locale, build_items, method):
+    """The attachment, built in the recipient's language (item builders translate labels):
+    an invitation from the organisation (ORGANIZER, at the sender address) to the recipient
+    (ATTENDEE), as strict clients require of METHOD:REQUEST and CANCEL."""
     with force_locale(locale):
         items = build_items()
         if not items:
             return None
-        return build_calendar(_("InduCCI events"), items, method=method).decode("utf-8")
+        return build_calendar(_("InduCCI events"), items, method=method,
+                              attendee=(user.name, user.email)).decode("utf-8")
 
 
 def _notification_context(kind, user, context):
@@ -130,7 +133,7 @@ def _notification_context(kind, user, context):
 def _queue(kind, user, context, *, items=None, method="REQUEST", dedupe_key=None, check_dedupe=True):
     """Render and queue now (reminders: a batch job, not a booking)."""
     locale = user.locale or "en"
-    ics = _ics(locale, items, method) if items is not None else None
+    ics = _ics(user, locale, items, method) if items is not None else None
     return queue_message(
         kind=kind, template="notification", recipient_email=user.email, recipient_name=user.name,
         locale=locale, user_id=user.id, ics=ics, context=_notification_context(kind, user, context),
@@ -141,7 +144,7 @@ def _queue(kind, user, context, *, items=None, method="REQUEST", dedupe_key=None
 def _fields(kind, user, context, *, items=None, method="REQUEST"):
     """The composed message (for a deferred row): recipient, texts, attachment."""
     locale = user.locale or "en"
-    ics = _ics(locale, items, method) if items is not None else None
+    ics = _ics(user, locale, items, method) if items is not None else None
     subject, text, html = render("notification", locale, _notification_context(kind, user, context), user.name)
     return dict(recipient_email=user.email, recipient_name=user.name, locale=locale, subject=subject,
                 body_text=text, body_html=html, ics=ics, ics_method=method if ics else None)

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import icalendar
 import vobject
 
-from inducci_events.calendar.ics import FeedItem, build_calendar, make_uid
+from inducci_events.core.ical import FeedItem, build_calendar, make_uid
 from inducci_events.core.timeutil import local_to_utc
 
 STAMP = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
