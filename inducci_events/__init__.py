@@ -40,6 +40,7 @@ def create_app(config_name=None, **overrides):
     os.makedirs(app.instance_path, exist_ok=True)
 
     _configure_extensions(app)
+    _configure_features(app)
     _configure_blueprints(app)
     _configure_cli(app)
     _configure_templates(app)
@@ -90,6 +91,18 @@ def _configure_extensions(app):
         from .accounts.models import User
 
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _configure_features(app):
+    """Each booking feature registers, explicitly, what it tells whom (its composers with the
+    outbox), what it does when a venue changes, and its reminders."""
+    from .helpdesk import notifications as helpdesk_notifications
+    from .spaces import notifications as spaces_notifications
+    from .workshops import notifications as workshops_notifications
+
+    workshops_notifications.init_app(app)
+    spaces_notifications.init_app(app)
+    helpdesk_notifications.init_app(app)
 
 
 def _configure_blueprints(app):

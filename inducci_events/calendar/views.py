@@ -15,10 +15,12 @@ from ..spaces.models import SpaceBooking
 from ..spaces.queries import visible_listing
 from ..workshops.models import Event, Session
 from ..workshops.queries import check_visible
-from . import items as build
+from ..core.ical import absolute, build_calendar
+from ..helpdesk.ical import appointment_item, staff_appointment_item
+from ..spaces.ical import booking_item
+from ..workshops.ical import session_item
 from . import sources
 from .http import calendar_response
-from ..core.ical import build_calendar
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -96,7 +98,7 @@ def organiser_feed(token, slug):
 def session_download(session_id):
     session = db.get_or_404(Session, session_id)
     check_visible(session.event, current_user)
-    return _download(build.session_item(session), session.event.title, f"session-{session.id}.ics")
+    return _download(session_item(session), session.event.title, f"session-{session.id}.ics")
 
 
 @bp.get("/space-bookings/<int:booking_id>.ics")
@@ -105,7 +107,7 @@ def booking_download(booking_id):
     booking = db.get_or_404(SpaceBooking, booking_id)
     if booking.user_id != current_user.id and not current_user.is_organiser_of(booking.listing.organisation_id):
         abort(404)
-    return _download(build.booking_item(booking), booking.listing.title, f"space-booking-{booking.id}.ics")
+    return _download(booking_item(booking), booking.listing.title, f"space-booking-{booking.id}.ics")
 
 
 @bp.get("/appointments/<int:appointment_id>.ics")
@@ -115,8 +117,8 @@ def appointment_download(appointment_id):
     staff = can_manage_appointment(current_user, appointment)
     if appointment.user_id != current_user.id and not staff:
         abort(404)
-    item = build.staff_appointment_item(appointment) if staff and appointment.user_id != current_user.id \
-        else build.appointment_item(appointment)
+    item = staff_appointment_item(appointment) if staff and appointment.user_id != current_user.id \
+        else appointment_item(appointment)
     return _download(item, appointment.desk.name, f"appointment-{appointment.id}.ics")
 
 
@@ -125,7 +127,7 @@ def appointment_download(appointment_id):
 def feed_urls(user):
     """The user's secret feed URLs: ``{"feed_url", "webcal_url", "organiser_feeds": [...]}``."""
     def pair(endpoint, **values):
-        https = build.absolute(endpoint, **values)
+        https = absolute(endpoint, **values)
         return https, "webcal://" + https.split("://", 1)[1]
 
     personal, personal_webcal = pair("calendar.personal_feed", token=user.calendar_token)

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from email.utils import parseaddr
 from functools import lru_cache
 
-from flask import current_app
+from flask import current_app, g, url_for
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vDuration, vText
 
@@ -22,6 +22,29 @@ PRODID = "-//InduCCI//inducci-events//EN"
 UID_DOMAIN = "inducci-events"
 #: How often clients should fetch a feed again (REFRESH-INTERVAL and X-PUBLISHED-TTL).
 REFRESH = timedelta(hours=1)
+
+
+def absolute(endpoint, **values):
+    """An absolute link (BASE_URL + path), for URL and DESCRIPTION. Remembered in the app
+    context, as a feed repeats them (a URL never changes while the app runs); a long-lived
+    worker's memo is bounded."""
+    memo = g.setdefault("_calendar_urls", {})
+    key = (endpoint, tuple(sorted(values.items())))
+    if key not in memo:
+        if len(memo) >= 20_000:
+            memo.clear()
+        memo[key] = current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    return memo[key]
+
+
+def place(venue):
+    """A venue as LOCATION: its name and one-line address."""
+    return f"{venue.name}, {venue.address}" if venue is not None else ""
+
+
+def lines(*parts):
+    """DESCRIPTION text: the given parts that are not empty, one per line."""
+    return "\n".join(p for p in parts if p)
 
 
 def make_uid(kind, pk):

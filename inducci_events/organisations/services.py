@@ -2,6 +2,7 @@
 import re
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from ..core.auth import require_organiser
@@ -90,6 +91,7 @@ def save_venue(actor, organisation_id, *, name, street, postcode, city, country,
             venue = session.get(Venue, venue_id)
             if venue is None or venue.organisation_id != org.id:
                 raise NotFound("venue_not_found")
+        before = venue.sequence
         venue.name = name.strip()
         venue.street = (street or "").strip()
         venue.postcode = (postcode or "").strip()
@@ -97,5 +99,19 @@ def save_venue(actor, organisation_id, *, name, street, postcode, city, country,
         venue.country = country.strip().upper()
         venue.timezone = timezone
         venue.description = (description or "").strip()
+        session.flush()  # the Versioned hook raises the venue's sequence if calendars show the change
+        if venue_id is not None and venue.sequence != before:
+            for listener in current_app.extensions.get(_VENUE_LISTENERS, ()):
+                listener(session, venue)
     return venue
+
+
+_VENUE_LISTENERS = "venue_listeners"
+
+
+def on_venue_changed(app, listener):
+    """Register ``listener(session, venue)`` in ``app``: called inside the unit of work that
+    changed what calendars show of a venue (name, address, zone), after the change is
+    flushed. Features raise the SEQUENCE of their items there and tell the people concerned."""
+    app.extensions.setdefault(_VENUE_LISTENERS, []).append(listener)
 

@@ -24,9 +24,9 @@ from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
-from ..mail import notify
 from ..organisations.models import Programme, Venue
 from . import queries
+from . import notifications as notify
 from .models import (
     BOOKING_MODES,
     KINDS,
@@ -290,7 +290,7 @@ def cancel_booking(actor, booking_id, *, now=None):
             raise NotCancellable()
         booking.status = "cancelled"
         booking.cancelled_by = "creative" if booking.user_id == actor.id else "organiser"
-        notify.booking(booking, "space_booking_cancelled")
+        notify.booking_cancelled(booking, actor.id)
     return booking
 
 
