@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.db import utcnow
+from ..core.ical import latest
 from ..core.timeutil import local_to_utc, zone
 from ..extensions import db
 from ..helpdesk.models import Absence, Adviser, Appointment, HelpDesk, OfficeHourRule
 from ..organisations.models import Organisation, Venue
 from ..spaces.models import SpaceBooking, SpaceListing
-from ..core.ical import latest
 from ..helpdesk.ical import appointment_item, office_hours_item, staff_appointment_item
 from ..spaces.ical import booking_item, occupancy_item, organiser_booking_item
 from ..workshops.ical import enrolment_session_item, organiser_session_item, session_item
@@ -36,6 +36,7 @@ class Feed:
     version: tuple
     last_modified: datetime | None
     items: Callable[[], list]
+    alarm: timedelta | None = None  # a reminder alarm before each timed item (personal feeds)
 
 
 def _versions(*selects):
@@ -246,7 +247,9 @@ def personal_feed(user, now=None):
         return sorted(result, key=lambda item: (str(item.start), item.uid))
 
     stamps = version[1], version[3], version[4], version[6], version[8], version[9]
-    return Feed(user.name, ("personal", user.id, since.date(), *version), latest(*stamps), items)
+    minutes = user.calendar_alarm_minutes
+    return Feed(user.name, ("personal", user.id, since.date(), minutes, *version), latest(*stamps), items,
+                alarm=timedelta(minutes=minutes) if minutes else None)
 
 
 # --- organisers and advisers ---------------------------------------------------------

@@ -20,6 +20,7 @@ from ..helpdesk.ical import appointment_item, staff_appointment_item
 from ..spaces.ical import booking_item
 from ..workshops.ical import session_item
 from . import sources
+from .forms import AlarmForm
 from .http import calendar_response
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -28,7 +29,7 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 def _serve(feed, *, private):
     return calendar_response(
         version=feed.version, last_modified=feed.last_modified, private=private,
-        build=lambda: build_calendar(feed.name, feed.items()),
+        build=lambda: build_calendar(feed.name, feed.items(), alarm=feed.alarm),
     )
 
 
@@ -143,7 +144,20 @@ def feed_urls(user):
 @bp.get("/")
 @login_required
 def subscriptions():
-    return render_template("calendar/subscriptions.html", urls=feed_urls(current_user), form=ConfirmForm())
+    alarm = AlarmForm(minutes=str(current_user.calendar_alarm_minutes or ""))
+    return render_template("calendar/subscriptions.html", urls=feed_urls(current_user), form=ConfirmForm(),
+                           alarm_form=alarm)
+
+
+@bp.post("/alarm")
+@login_required
+def alarm():
+    form = AlarmForm()
+    if form.validate_on_submit():
+        accounts.set_calendar_alarm(current_user, form.minutes_value())
+        flash(_("Saved. Calendars that subscribe to your feed show the new alarm at their next refresh."),
+              "success")
+    return redirect(url_for("calendar.subscriptions"))
 
 
 @bp.post("/regenerate")

@@ -334,3 +334,21 @@ def test_an_unchanged_feed_answers_304_and_a_change_is_seen_at_once(app, client,
                            ends_at=session.ends_at, session_id=session.id)
     changed = client.get(feed_path(person))
     assert changed.headers["ETag"] != first.headers["ETag"] and b"Moved" in changed.data
+
+
+def test_an_optional_reminder_alarm_in_the_personal_feed(browser, client, make_event, make_user):
+    event = make_event(sessions=2)
+    person = make_user()
+    workshops.enrol(person, event.id)
+    before = client.get(feed_path(person))
+    assert not parse(before).walk("VALARM")
+    browser.login(person.email)
+    assert 'data-testid="alarm-form"' in browser.get("/calendar/").get_data(as_text=True)
+    browser.submit("/calendar/alarm", {"minutes": "30"}, form_url="/calendar/")
+    after = client.get(feed_path(person), headers={"If-None-Match": before.headers["ETag"]})
+    alarms = parse(after).walk("VALARM")
+    assert len(alarms) == 2 and {a.decoded("TRIGGER") for a in alarms} == {-timedelta(minutes=30)}
+    browser.submit("/calendar/alarm", {"minutes": "999"}, form_url="/calendar/")  # not offered: nothing changes
+    assert len(parse(client.get(feed_path(person))).walk("VALARM")) == 2
+    browser.submit("/calendar/alarm", {"minutes": ""}, form_url="/calendar/")
+    assert not parse(client.get(feed_path(person))).walk("VALARM")

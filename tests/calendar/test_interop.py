@@ -9,6 +9,7 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
+from inducci_events.accounts import services as accounts
 from inducci_events.accounts.models import User
 from inducci_events.core.db import utcnow
 from inducci_events.core.timeutil import local_to_utc
@@ -51,6 +52,7 @@ def everything(client, browser, make_event, make_user, organiser, make_desk, mak
             expected[f"session-{session.id}@inducci-events"] = int(start.timestamp())
     participant = make_user(name="Ana, Participant")
     workshops.enrol(participant, event.id)
+    accounts.set_calendar_alarm(participant, 30)  # her feed carries VALARMs
 
     booked = make_user(name="Bo Booker")
     appointments = []
