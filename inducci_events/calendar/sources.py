@@ -209,9 +209,14 @@ def personal_feed(user, now=None):
         .join(Event, Session.event_id == Event.id).where(Event.id.in_(enrolled_events)),
         sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at)).where(*booking_where),
         sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at)).where(*appointment_where),
-        # Venues (and whatever else public feeds show) of the organisations of those events.
-        sa.select(sa.func.max(Organisation.calendar_changed_at)).where(Organisation.id.in_(
-            sa.select(Event.organisation_id).where(Event.id.in_(enrolled_events)))),
+        # Venues, names (and whatever else public feeds show) of the organisations of those
+        # events, listings and desks.
+        sa.select(sa.func.max(Organisation.calendar_changed_at)).where(Organisation.id.in_(sa.union(
+            sa.select(Event.organisation_id).where(Event.id.in_(enrolled_events)),
+            sa.select(SpaceListing.organisation_id).join(SpaceBooking, SpaceBooking.listing_id == SpaceListing.id)
+            .where(*booking_where),
+            sa.select(HelpDesk.organisation_id).join(Appointment, Appointment.desk_id == HelpDesk.id)
+            .where(*appointment_where)))),
     )
 
     enrolments, bookings, appointments = version[0], version[5], version[7]

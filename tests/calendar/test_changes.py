@@ -252,3 +252,21 @@ def test_a_reminder_after_a_venue_change_carries_the_new_sequence(app, client, m
     [item] = feed.walk("VEVENT")
     assert int(sent["SEQUENCE"]) == int(item["SEQUENCE"]) > 0 and "Hall 2" in str(sent["LOCATION"])
     assert isinstance(start, datetime)
+
+
+def test_a_renamed_listing_reaches_the_creatives_feed(workers, make_listing, creative, space_org):
+    from inducci_events.spaces import services as spaces
+    from tests.spaces.conftest import day
+
+    listing = make_listing(booking_mode="instant")
+    spaces.create_booking(creative, listing.id, start_date=day(10), end_date=day(15), units=1, purpose="Repair café",
+                          accept_terms=True)
+    paths = [f"/calendar/feed/{_token(creative)}.ics", f"/calendar/spaces/{listing.id}.ics"]
+    before = _snapshot(workers, paths)
+    values = dict(venue_id=space_org.venue.id, title="KRACH shop Markt 4", kind=listing.kind, units=listing.units,
+                  min_days=listing.min_days, max_days=listing.max_days, available_from=listing.available_from,
+                  available_until=listing.available_until, booking_mode=listing.booking_mode, status=listing.status,
+                  lead_days=listing.lead_days, terms=listing.terms, description=listing.description)
+    spaces.save_listing(space_org.organiser, space_org.org.id, listing_id=listing.id, **values)
+    after = _changed_everywhere(workers, before)
+    assert "KRACH shop Markt 4" in after[paths[0]][2]
