@@ -10,6 +10,7 @@ from inducci_events.accounts.models import User
 from inducci_events.core.timeutil import local_to_utc
 from inducci_events.extensions import db
 from inducci_events.workshops import services as workshops
+from tests.calendar.interop import read_everywhere, truth
 from tests.conftest import PASSWORD
 
 
@@ -36,7 +37,7 @@ def seeded(runner):
     return result
 
 
-def test_every_demo_feed_parses_and_public_ones_hold_no_personal_data(client, seeded):
+def test_every_demo_feed_parses_and_public_ones_hold_no_personal_data(client, seeded, tmp_path):
     from inducci_events.helpdesk.models import HelpDesk
     from inducci_events.organisations.models import Organisation, Programme
     from inducci_events.spaces.models import SpaceListing
@@ -63,9 +64,18 @@ def test_every_demo_feed_parses_and_public_ones_hold_no_personal_data(client, se
                 assert person.name not in text, (path, person.name)
         assert "public" in response.headers["Cache-Control"]
     assert total > 50  # the demo's sessions, occupied days and office hours are really there
+    documents = {path: client.get(path).data for path in public}
     for person in people:
-        cal = parse(client.get(feed_path(person)))
-        assert cal["X-WR-CALNAME"] == person.name
+        response = client.get(feed_path(person))
+        cal = parse(response)
+        assert cal["X-WR-CALNAME"] == person.name.replace(",", "\\,").replace(";", "\\;")
+        documents[f"personal {person.id}"] = response.data
+    # ... and every client reads every instant of them as the IANA database gives it.
+    readers, libical_errors = read_everywhere(documents, tmp_path)
+    expected = truth(documents)
+    for reader, seen in readers.items():
+        assert seen == expected, reader
+    assert libical_errors == {}
 
 
 def test_session_time_change_keeps_the_uid_and_raises_sequence(client, make_event, organiser):

@@ -206,3 +206,25 @@ def test_an_approved_then_cancelled_space_booking_sends_request_then_cancel(spac
     assert first["UID"] == second["UID"]
     assert int(second["SEQUENCE"]) > int(first["SEQUENCE"])
     assert str(second["STATUS"]) == "CANCELLED"
+
+
+def test_create_app_registers_every_features_composers_without_importing_them_first():
+    """No registry filled by import side effects: a fresh process that only builds the app
+    (as the mail worker does) knows how to compose every kind the features queue."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from inducci_events import create_app\n"
+        "app = create_app('testing')\n"
+        "from inducci_events.helpdesk.notifications import TEXTS as h\n"
+        "from inducci_events.spaces.notifications import TEXTS as s\n"
+        "from inducci_events.workshops.notifications import TEXTS as w\n"
+        "with app.app_context():\n"
+        "    from inducci_events.mail.composers import composer_for\n"
+        "    missing = [k for k in [*h, *s, *w] if composer_for(k) is None]\n"
+        "print(missing)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
