@@ -3,7 +3,7 @@
 database gives, sessions at 18:00 in summer and winter in every pilot region's zone and
 appointments on the day after each clock change included; libical must raise no objection
 (invitations need ORGANIZER and ATTENDEE)."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import icalendar
 import pytest
@@ -20,6 +20,7 @@ from inducci_events.organisations import services as organisations
 from inducci_events.spaces import services as spaces
 from inducci_events.workshops import services as workshops
 from tests.calendar.interop import read_everywhere, truth
+from tests.conftest import PASSWORD
 from tests.mail.conftest import compose_all
 from tests.spaces.conftest import day
 
@@ -74,7 +75,7 @@ def everything(client, browser, make_event, make_user, organiser, make_desk, mak
 
     documents = {}
 
-    def get(name, path, who=None):
+    def get(name, path):
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
         documents[name] = response.data
@@ -95,7 +96,6 @@ def everything(client, browser, make_event, make_user, organiser, make_desk, mak
     get("organiser", f"/calendar/feed/{token(user)}/{org.slug}.ics")
     for session in db.session.get(type(event), event.id).sessions:
         get(f"download session {session.id}", f"/calendar/sessions/{session.id}.ics")
-    from tests.conftest import PASSWORD
 
     def download_as(person, name, path):
         browser.login(person.email, PASSWORD)
