@@ -14,6 +14,7 @@ run: install translations ## install into .venv, migrate, seed the demo and serv
 
 test: install-test translations ## install what the tests need and run the whole suite
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-libical.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(VENV)/.installed: pyproject.toml
@@ -22,8 +23,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml tests/calendar/js/package-lock.json
 	$(BIN)/pip install --quiet -e '.[test]'
+	# ical.js for the calendar interoperability tests (run with Debian's node; skipped without npm)
+	if command -v npm >/dev/null 2>&1; then cd tests/calendar/js && npm ci --no-audit --no-fund --silent; \
+	else echo "npm is missing: the ical.js part of the calendar tests will skip (apt-get install npm)" >&2; fi
 	touch $@
 
 install: $(VENV)/.installed

@@ -46,6 +46,7 @@ def create_app(config_name=None, **overrides):
     # Before any blueprint: every ``<int:...>`` id is one the database can hold (else 404).
     app.url_map.converters["int"] = DatabaseIdConverter
     _configure_extensions(app)
+    _configure_features(app)
     _configure_blueprints(app)
     _configure_cli(app)
     _configure_templates(app)
@@ -118,6 +119,18 @@ def _trust_proxies(app):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def _configure_features(app):
+    """Each booking feature registers, explicitly, what it tells whom (its composers with the
+    outbox), what it does when a venue changes, and its reminders."""
+    from .helpdesk import notifications as helpdesk_notifications
+    from .spaces import notifications as spaces_notifications
+    from .workshops import notifications as workshops_notifications
+
+    workshops_notifications.init_app(app)
+    spaces_notifications.init_app(app)
+    helpdesk_notifications.init_app(app)
 
 
 def _configure_blueprints(app):

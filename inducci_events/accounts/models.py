@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     calendar_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_calendar_token)
     #: Reminder e-mails 24 hours ahead (confirmations and decisions are always sent).
     mail_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    #: Minutes before each item that the personal calendar feed sets an alarm (none if empty).
+    calendar_alarm_minutes: Mapped[int | None] = mapped_column()
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

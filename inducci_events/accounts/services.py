@@ -169,6 +169,14 @@ def update_profile(user, *, name, locale, new_password=None, current_password=No
     return user
 
 
+def set_calendar_alarm(user, minutes):
+    """Set the alarm the personal calendar feed puts before each item (``None``: none)."""
+    with unit_of_work() as session:
+        user = session.get(User, user.id)
+        user.calendar_alarm_minutes = minutes
+    return user
+
+
 def set_mail_reminders(user, enabled):
     """Turn the 24-hours-ahead reminder e-mails on or off (confirmations always go out)."""
     with unit_of_work() as session:

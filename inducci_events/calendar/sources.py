@@ -13,17 +13,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.db import utcnow
+from ..core.ical import latest
 from ..core.timeutil import local_to_utc, zone
 from ..extensions import db
 from ..helpdesk.models import Absence, Adviser, Appointment, HelpDesk, OfficeHourRule
 from ..organisations.models import Organisation, Venue
 from ..spaces.models import SpaceBooking, SpaceListing
+from ..helpdesk.ical import appointment_item, office_hours_item, staff_appointment_item
+from ..spaces.ical import booking_item, occupancy_item, organiser_booking_item
+from ..workshops.ical import enrolment_session_item, organiser_session_item, session_item
 from ..workshops.models import Enrolment, Event, Session
-from . import items as build
-from .ics import latest
 
 #: How far back public and organiser feeds reach (older items drop out of subscriptions).
 HISTORY = timedelta(days=90)
+#: A cancelled item stays in personal and organiser feeds this long, so clients remove it.
+CANCELLED_KEPT = timedelta(days=30)
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Feed:
     version: tuple
     last_modified: datetime | None
     items: Callable[[], list]
+    alarm: timedelta | None = None  # a reminder alarm before each timed item (personal feeds)
 
 
 def _versions(*selects):
@@ -54,9 +59,9 @@ def sessions_select(*where):
     return sa.select(Session.__table__).join(Event, Session.event_id == Event.id).where(*where)
 
 
-def load_sessions(stmt, *, organisations=False):
+def load_sessions(stmt):
     """The rows of ``stmt`` (see :func:`sessions_select`; callers may add labelled columns),
-    each with ``.event`` and ``.venue``, and ``.event.organisation`` when asked for.
+    each with ``.event`` (its organisation and programme loaded) and ``.venue``.
 
     Three queries whatever the number: the sessions as plain rows (building thousands of
     ORM objects costs more than the whole calendar), their events and their venues.
@@ -68,10 +73,9 @@ def load_sessions(stmt, *, organisations=False):
     if not rows:
         return []
     matching = stmt.subquery()
-    events = sa.select(Event).where(Event.id.in_(sa.select(matching.c.event_id)))
-    if organisations:
-        events = events.options(joinedload(Event.organisation))
-    events = {e.id: e for e in db.session.scalars(events)}
+    events = {e.id: e for e in db.session.scalars(
+        sa.select(Event).where(Event.id.in_(sa.select(matching.c.event_id)))
+        .options(joinedload(Event.organisation), joinedload(Event.programme)))}
     venues = {v.id: v for v in db.session.scalars(
         sa.select(Venue).where(Venue.id.in_(sa.select(matching.c.venue_id))))}
     return [SimpleNamespace(**dict(zip(names, row)), event=events[row.event_id], venue=venues[row.venue_id])
@@ -90,7 +94,7 @@ def _public_sessions_feed(name, organisation, key, where, now=None):
     conditions = [Event.status != "draft", Session.ends_at >= since, *where]
 
     def items():
-        return [build.session_item(s) for s in load_sessions(sessions_select(*conditions))]
+        return [session_item(s) for s in load_sessions(sessions_select(*conditions))]
 
     changed = organisation.calendar_changed_at
     return Feed(name, ("public", *key, organisation.id, since.date(), changed), changed, items)
@@ -113,7 +117,7 @@ def event_feed(event):
 def _recent_or(status_column, active, updated_column, now):
     """Active rows, plus cancelled ones changed in the last 30 days (clients must see the cancellation)."""
     return sa.or_(status_column.in_(active),
-                  sa.and_(status_column == "cancelled", updated_column >= now - build.CANCELLED_KEPT))
+                  sa.and_(status_column == "cancelled", updated_column >= now - CANCELLED_KEPT))
 
 
 def listing_feed(listing, now=None):
@@ -130,7 +134,7 @@ def listing_feed(listing, now=None):
             sa.select(SpaceBooking).where(*conditions).order_by(SpaceBooking.start_date)).all()
         for booking in bookings:
             booking.listing = listing  # all the same listing: no query per booking
-        return [build.occupancy_item(b) for b in bookings]
+        return [occupancy_item(b) for b in bookings]
 
     changed = listing.organisation.calendar_changed_at  # the venue's name and address
     return Feed(listing.title, ("listing", listing.id, since, changed, *version), latest(version[1], changed), items)
@@ -174,7 +178,7 @@ def desk_feed(desk, now=None):
             .options(joinedload(OfficeHourRule.adviser).joinedload(Adviser.user))).unique().all()
         absences = db.session.scalars(sa.select(Absence).where(
             Absence.adviser_id.in_([r.adviser_id for r in rules]), Absence.ends_on >= today)).all()
-        return [build.office_hours_item(desk, rule, rule.adviser.user.name, start, end)
+        return [office_hours_item(desk, rule, rule.adviser.user.name, start, end)
                 for rule, start, end in office_hour_blocks(desk, rules, absences, today, last_day)]
 
     # The organisation's stamp: a renamed or moved venue changes where the hours are.
@@ -192,7 +196,7 @@ def personal_feed(user, now=None):
     enrolment_where = [Enrolment.user_id == user.id,
                        sa.or_(Enrolment.status == "confirmed",
                               sa.and_(Enrolment.status.in_(("cancelled", "declined")),
-                                      Enrolment.updated_at >= now - build.CANCELLED_KEPT))]
+                                      Enrolment.updated_at >= now - CANCELLED_KEPT))]
     booking_where = [SpaceBooking.user_id == user.id, SpaceBooking.end_date >= since.date(),
                      _recent_or(SpaceBooking.status, ("confirmed",), SpaceBooking.updated_at, now)]
     appointment_where = [Appointment.user_id == user.id, Appointment.ends_at >= since,
@@ -205,9 +209,14 @@ def personal_feed(user, now=None):
         .join(Event, Session.event_id == Event.id).where(Event.id.in_(enrolled_events)),
         sa.select(sa.func.count(SpaceBooking.id), sa.func.max(SpaceBooking.updated_at)).where(*booking_where),
         sa.select(sa.func.count(Appointment.id), sa.func.max(Appointment.updated_at)).where(*appointment_where),
-        # Venues (and whatever else public feeds show) of the organisations of those events.
-        sa.select(sa.func.max(Organisation.calendar_changed_at)).where(Organisation.id.in_(
-            sa.select(Event.organisation_id).where(Event.id.in_(enrolled_events)))),
+        # Venues, names (and whatever else public feeds show) of the organisations of those
+        # events, listings and desks.
+        sa.select(sa.func.max(Organisation.calendar_changed_at)).where(Organisation.id.in_(sa.union(
+            sa.select(Event.organisation_id).where(Event.id.in_(enrolled_events)),
+            sa.select(SpaceListing.organisation_id).join(SpaceBooking, SpaceBooking.listing_id == SpaceListing.id)
+            .where(*booking_where),
+            sa.select(HelpDesk.organisation_id).join(Appointment, Appointment.desk_id == HelpDesk.id)
+            .where(*appointment_where)))),
     )
 
     enrolments, bookings, appointments = version[0], version[5], version[7]
@@ -226,38 +235,47 @@ def personal_feed(user, now=None):
                 .join(Enrolment, sa.and_(Enrolment.event_id == Session.event_id, sa.or_(
                     Enrolment.session_id.is_(None), Enrolment.session_id == Session.id)))
                 .where(*enrolment_where, Session.ends_at >= since))
-            result.extend(build.enrolment_session_item(s, SimpleNamespace(
+            result.extend(enrolment_session_item(s, SimpleNamespace(
                 id=s.enrolment_id, status=s.enrolment_status, sequence=s.enrolment_sequence,
                 updated_at=s.enrolment_updated_at)) for s in rows)
         if bookings:
-            result.extend(build.booking_item(b) for b in db.session.scalars(
+            result.extend(booking_item(b) for b in db.session.scalars(
                 sa.select(SpaceBooking).where(*booking_where).options(
-                    selectinload(SpaceBooking.listing).joinedload(SpaceListing.venue))))
+                    selectinload(SpaceBooking.listing).options(
+                        joinedload(SpaceListing.venue), joinedload(SpaceListing.organisation),
+                        joinedload(SpaceListing.programme)))))
         if appointments:
-            result.extend(build.appointment_item(a) for a in db.session.scalars(
+            result.extend(appointment_item(a) for a in db.session.scalars(
                 sa.select(Appointment).where(*appointment_where).options(
                     joinedload(Appointment.desk).joinedload(HelpDesk.venue),
                     joinedload(Appointment.adviser).joinedload(Adviser.user))).unique())
         return sorted(result, key=lambda item: (str(item.start), item.uid))
 
     stamps = version[1], version[3], version[4], version[6], version[8], version[9]
-    return Feed(user.name, ("personal", user.id, since.date(), *version), latest(*stamps), items)
+    minutes = user.calendar_alarm_minutes
+    return Feed(user.name, ("personal", user.id, since.date(), minutes, *version), latest(*stamps), items,
+                alarm=timedelta(minutes=minutes) if minutes else None)
 
 
 # --- organisers and advisers ---------------------------------------------------------
 
 def _enrolment_counts(org_id):
-    """``{(event_id, session_id or None): (confirmed, waitlisted)}`` and the latest change."""
+    """``{(event_id, session_id or None): (confirmed, waitlisted, changes)}`` and the latest
+    change per event. ``changes`` counts every enrolment and every change of its status (the
+    sum of ``1 + sequence``): it never goes down, and every new count raises it, so the
+    organiser's items raise their SEQUENCE with the counts they show."""
     rows = db.session.execute(
         sa.select(Enrolment.event_id, Enrolment.session_id, Enrolment.status, sa.func.count(),
-                  sa.func.max(Enrolment.updated_at))
+                  sa.func.coalesce(sa.func.sum(Enrolment.sequence), 0), sa.func.max(Enrolment.updated_at))
         .join(Event, Enrolment.event_id == Event.id)
-        .where(Event.organisation_id == org_id, Enrolment.status.in_(("confirmed", "waitlisted")))
+        .where(Event.organisation_id == org_id)
         .group_by(Enrolment.event_id, Enrolment.session_id, Enrolment.status)).all()
     counts, changed_at = {}, {}
-    for event_id, session_id, status, n, changed in rows:
-        confirmed, waiting = counts.get((event_id, session_id), (0, 0))
-        counts[(event_id, session_id)] = (confirmed + n, waiting) if status == "confirmed" else (confirmed, waiting + n)
+    for event_id, session_id, status, n, sequences, changed in rows:
+        confirmed, waiting, changes = counts.get((event_id, session_id), (0, 0, 0))
+        confirmed += n if status == "confirmed" else 0
+        waiting += n if status == "waitlisted" else 0
+        counts[(event_id, session_id)] = (confirmed, waiting, changes + n + sequences)
         changed_at[event_id] = latest(changed_at.get(event_id), changed)
     return counts, changed_at
 
@@ -296,23 +314,25 @@ def organiser_feed(user, org, now=None):
         result = []
         if organiser:
             counts, enrolments_changed = _enrolment_counts(org.id)
-            for s in load_sessions(sessions_select(*session_where), organisations=True):
+            for s in load_sessions(sessions_select(*session_where)):
                 key = (s.event_id, None) if s.event.enrolment_mode == "series" else (s.event_id, s.id)
-                confirmed, waiting = counts.get(key, (0, 0))
-                result.append(build.organiser_session_item(s, confirmed, waiting, enrolments_changed.get(s.event_id)))
+                confirmed, waiting, changes = counts.get(key, (0, 0, 0))
+                result.append(organiser_session_item(s, confirmed, waiting, enrolments_changed.get(s.event_id),
+                                                     changes))
             bookings = db.session.scalars(
                 sa.select(SpaceBooking).join(SpaceListing, SpaceBooking.listing_id == SpaceListing.id)
                 .where(*booking_where).options(
                     selectinload(SpaceBooking.listing).joinedload(SpaceListing.venue),
                     selectinload(SpaceBooking.listing).joinedload(SpaceListing.organisation),
+                    selectinload(SpaceBooking.listing).joinedload(SpaceListing.programme),
                     joinedload(SpaceBooking.user), selectinload(SpaceBooking.team))).all()
-            result.extend(build.organiser_booking_item(b) for b in bookings)
+            result.extend(organiser_booking_item(b) for b in bookings)
         appointments = db.session.scalars(
             sa.select(Appointment).join(HelpDesk, Appointment.desk_id == HelpDesk.id).where(*appointment_where)
             .options(joinedload(Appointment.desk).joinedload(HelpDesk.venue),
                      joinedload(Appointment.adviser).joinedload(Adviser.user),
                      joinedload(Appointment.user))).unique().all()
-        result.extend(build.staff_appointment_item(a) for a in appointments)
+        result.extend(staff_appointment_item(a) for a in appointments)
         return sorted(result, key=lambda item: (str(item.start), item.uid))
 
     name = f"{org.short_name} · {user.name}"

@@ -15,10 +15,13 @@ from ..spaces.models import SpaceBooking
 from ..spaces.queries import visible_listing
 from ..workshops.models import Event, Session
 from ..workshops.queries import check_visible
-from . import items as build
+from ..core.ical import absolute, build_calendar
+from ..helpdesk.ical import appointment_item, staff_appointment_item
+from ..spaces.ical import booking_item
+from ..workshops.ical import session_item
 from . import sources
+from .forms import AlarmForm
 from .http import calendar_response
-from .ics import build_calendar
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -26,13 +29,15 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 def _serve(feed, *, private):
     return calendar_response(
         version=feed.version, last_modified=feed.last_modified, private=private,
-        build=lambda: build_calendar(feed.name, feed.items()),
+        build=lambda: build_calendar(feed.name, feed.items(), alarm=feed.alarm),
     )
 
 
 def _download(item, name, filename):
+    # One item is cheap to build: the ETag is the document's own digest, so it changes with
+    # every byte (a renamed venue, a new title) whichever worker answers.
     return calendar_response(
-        version=(item.uid, item.sequence, item.last_modified, item.status), last_modified=item.last_modified,
+        version=None, last_modified=item.last_modified,
         build=lambda: build_calendar(name, [item]), filename=filename,
     )
 
@@ -94,7 +99,7 @@ def organiser_feed(token, slug):
 def session_download(session_id):
     session = db.get_or_404(Session, session_id)
     check_visible(session.event, current_user)
-    return _download(build.session_item(session), session.event.title, f"session-{session.id}.ics")
+    return _download(session_item(session), session.event.title, f"session-{session.id}.ics")
 
 
 @bp.get("/space-bookings/<int:booking_id>.ics")
@@ -103,7 +108,7 @@ def booking_download(booking_id):
     booking = db.get_or_404(SpaceBooking, booking_id)
     if booking.user_id != current_user.id and not current_user.is_organiser_of(booking.listing.organisation_id):
         abort(404)
-    return _download(build.booking_item(booking), booking.listing.title, f"space-booking-{booking.id}.ics")
+    return _download(booking_item(booking), booking.listing.title, f"space-booking-{booking.id}.ics")
 
 
 @bp.get("/appointments/<int:appointment_id>.ics")
@@ -113,8 +118,8 @@ def appointment_download(appointment_id):
     staff = can_manage_appointment(current_user, appointment)
     if appointment.user_id != current_user.id and not staff:
         abort(404)
-    item = build.staff_appointment_item(appointment) if staff and appointment.user_id != current_user.id \
-        else build.appointment_item(appointment)
+    item = staff_appointment_item(appointment) if staff and appointment.user_id != current_user.id \
+        else appointment_item(appointment)
     return _download(item, appointment.desk.name, f"appointment-{appointment.id}.ics")
 
 
@@ -123,7 +128,7 @@ def appointment_download(appointment_id):
 def feed_urls(user):
     """The user's secret feed URLs: ``{"feed_url", "webcal_url", "organiser_feeds": [...]}``."""
     def pair(endpoint, **values):
-        https = build.absolute(endpoint, **values)
+        https = absolute(endpoint, **values)
         return https, "webcal://" + https.split("://", 1)[1]
 
     personal, personal_webcal = pair("calendar.personal_feed", token=user.calendar_token)
@@ -139,7 +144,20 @@ def feed_urls(user):
 @bp.get("/")
 @login_required
 def subscriptions():
-    return render_template("calendar/subscriptions.html", urls=feed_urls(current_user), form=ConfirmForm())
+    alarm = AlarmForm(minutes=str(current_user.calendar_alarm_minutes or ""))
+    return render_template("calendar/subscriptions.html", urls=feed_urls(current_user), form=ConfirmForm(),
+                           alarm_form=alarm)
+
+
+@bp.post("/alarm")
+@login_required
+def alarm():
+    form = AlarmForm()
+    if form.validate_on_submit():
+        accounts.set_calendar_alarm(current_user, form.minutes_value())
+        flash(_("Saved. Calendars that subscribe to your feed show the new alarm at their next refresh."),
+              "success")
+    return redirect(url_for("calendar.subscriptions"))
 
 
 @bp.post("/regenerate")

@@ -4,7 +4,7 @@ Bookings lock the person, then the adviser profile (``lock_parent``), in that or
 everywhere, so two bookings never deadlock: the adviser lock makes "is the adviser free,
 is a seat left?" and the insert one step at every desk; the person lock keeps the
 per-person limit exact. The partial unique indexes on appointments back both up.
-Notifications are queued in the outbox inside these same units of work (``mail.notify``).
+Notifications are queued in the outbox inside these same units of work (``notifications.py``).
 """
 from datetime import datetime, timedelta
 
@@ -19,8 +19,8 @@ from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from ..core.timeutil import is_valid_timezone, zone
-from ..mail import notify
 from ..organisations.models import Organisation, Venue
+from . import notifications as notify
 from .models import RULE_MODES, Absence, Adviser, Appointment, HelpDesk, MentoringRequest, OfficeHourRule
 from .slots import rule_slots
 
@@ -428,7 +428,7 @@ def cancel(actor, appointment_id, *, now=None):
             raise refusal
         appointment.status = "cancelled"
         appointment.cancelled_at = now
-        notify.appointment(appointment, "appointment_cancelled")
+        notify.appointment_cancelled(appointment, actor.id)
     return appointment
 
 

@@ -13,6 +13,7 @@ from flask_babel import force_locale
 
 from ..core.db import after_commit, in_unit_of_work, unit_of_work, utcnow
 from ..extensions import db
+from .composers import composer_for
 from .models import OutboxMessage
 from .transports import PermanentFailure, TransportError, Unreachable, transport_from_config
 
@@ -65,11 +66,6 @@ def queue_message(*, kind, template, recipient_email, recipient_name="", locale=
     ))
 
 
-#: kind -> ``compose(kind, user, payload) -> dict`` of the message's fields; filled by
-#: :mod:`.notify`, which knows how to tell each kind of change.
-COMPOSERS = {}
-
-
 def defer_message(*, kind, user_id, payload):
     """Add a message to the outbox that is composed when it is sent.
 
@@ -79,7 +75,7 @@ def defer_message(*, kind, user_id, payload):
     """
     if not in_unit_of_work():
         raise RuntimeError("defer_message() must run inside the unit of work of the change it reports")
-    if kind not in COMPOSERS:
+    if composer_for(kind) is None:
         raise ValueError(f"no composer for {kind!r}")
     # A plain INSERT, sent now: the ORM's flush machinery would cost the booking more than
     # the row itself (the other columns take their defaults).
@@ -95,14 +91,13 @@ class ItemGone(Exception):
 def compose(message_id):
     """Fill in a deferred message (recipient, texts, .ics) from the current state."""
     from ..accounts.models import User
-    from . import notify  # noqa: F401  (fills COMPOSERS)
 
     with unit_of_work() as session:
         message = session.get(OutboxMessage, message_id)
         user = session.get(User, message.user_id) if message.user_id else None
         if user is None:
             raise ItemGone("the recipient's account no longer exists")
-        fields = COMPOSERS[message.kind](message.kind, user, message.payload or {})
+        fields = composer_for(message.kind)(message.kind, user, message.payload or {})
         for name, value in fields.items():
             setattr(message, name, value)
     return message

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from ..core.db import UTCDateTime, utcnow
+from ..core.db import UTCDateTime, Versioned, utcnow
 from ..extensions import db
 
 
@@ -90,7 +90,11 @@ class ReachTarget(db.Model):
     programme: Mapped[Programme] = relationship(back_populates="targets")
 
 
-class Venue(InPublicCalendars, db.Model):
+class Venue(InPublicCalendars, Versioned, db.Model):
+    #: What calendars show of a venue (LOCATION) and where its times are: a change raises
+    #: ``sequence``, and the features raise the SEQUENCE of the items held there.
+    __versioned__ = ("name", "street", "postcode", "city", "country", "timezone")
+
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,8 +2,9 @@
 import re
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..core.auth import require_admin, require_organiser
@@ -92,6 +93,7 @@ def save_venue(actor, organisation_id, *, name, street, postcode, city, country,
             venue = session.get(Venue, venue_id)
             if venue is None or venue.organisation_id != org.id:
                 raise NotFound("venue_not_found")
+        before = venue.sequence
         venue.name = name.strip()
         venue.street = (street or "").strip()
         venue.postcode = (postcode or "").strip()
@@ -99,6 +101,10 @@ def save_venue(actor, organisation_id, *, name, street, postcode, city, country,
         venue.country = country.strip().upper()
         venue.timezone = timezone
         venue.description = (description or "").strip()
+        session.flush()  # the Versioned hook raises the venue's sequence if calendars show the change
+        if venue_id is not None and venue.sequence != before:
+            for listener in current_app.extensions.get(_VENUE_LISTENERS, ()):
+                listener(session, venue)
     return venue
 
 
@@ -197,3 +203,14 @@ def update_organisation(actor, slug, *, languages, **values):
             audit.record(session, actor=actor, action="organisation.update", subject_type="organisation",
                          subject_id=org.id, organisation_id=org.id, summary=org.name, changes=changes)
     return org
+
+
+_VENUE_LISTENERS = "venue_listeners"
+
+
+def on_venue_changed(app, listener):
+    """Register ``listener(session, venue)`` in ``app``: called inside the unit of work that
+    changed what calendars show of a venue (name, address, zone), after the change is
+    flushed. Features raise the SEQUENCE of their items there and tell the people concerned."""
+    app.extensions.setdefault(_VENUE_LISTENERS, []).append(listener)
+

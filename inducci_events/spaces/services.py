@@ -24,9 +24,9 @@ from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
-from ..mail import notify
 from ..organisations.models import Programme, Venue
 from . import queries
+from . import notifications as notify
 from .models import (
     BOOKING_MODES,
     KINDS,
@@ -290,7 +290,7 @@ def cancel_booking(actor, booking_id, *, now=None):
             raise NotCancellable()
         booking.status = "cancelled"
         booking.cancelled_by = "creative" if booking.user_id == actor.id else "organiser"
-        notify.booking(booking, "space_booking_cancelled")
+        notify.booking_cancelled(booking, actor.id)
     return booking
 
 
@@ -467,6 +467,7 @@ def save_listing(actor, organisation_id, *, venue_id, title, kind, units, min_da
             listing = lock_parent(SpaceListing, listing_id, not_found=NotFound("listing_not_found"))
             if listing.organisation_id != organisation_id:
                 raise NotFound("listing_not_found")
+        shown = (listing.title, listing.venue_id, listing.programme_id, listing.units)  # what calendars show
         listing.venue_id, listing.programme_id = venue.id, programme_id or None
         listing.title, listing.description = title.strip(), (description or "").strip()
         listing.kind, listing.units, listing.min_days, listing.max_days = kind, units, min_days, max_days
@@ -478,5 +479,11 @@ def save_listing(actor, organisation_id, *, venue_id, title, kind, units, min_da
         session.flush()
         if listing_id is not None:
             _check_confirmed_still_fit(listing)
+            if shown != (listing.title, listing.venue_id, listing.programme_id, listing.units):
+                # The bookings' items show these: their SEQUENCE (and the feeds' ETags) move.
+                session.execute(sa.update(SpaceBooking).where(
+                    SpaceBooking.listing_id == listing.id, SpaceBooking.end_date >= utcnow().date())
+                    .values(sequence=SpaceBooking.sequence + 1, updated_at=utcnow())
+                    .execution_options(synchronize_session="fetch"))
     return listing
 

@@ -54,6 +54,8 @@ class EventForm(FlaskForm):
                                       validators=[Optional(), within_years], description=_l("Empty: any time."))
     facilitators = TextAreaField(_l("Facilitators and mentors"), validators=[Optional(), Length(max=2000)],
                                  description=_l("One per line; they take no seat."))
+    notify_organisers_of_cancellations = BooleanField(_l("E-mail the organisers when a participant cancels"),
+                                                      default=True)
 
 
 class SessionForm(FlaskForm):

@@ -59,6 +59,8 @@ class Event(InPublicCalendars, Versioned, db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Participants may cancel themselves until then (no limit when empty).
     cancel_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Organisers get a message when a participant cancels their own enrolment.
+    notify_organisers_of_cancellations: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     #: Facilitators and mentors, one per line; they take no seat.
     facilitators: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

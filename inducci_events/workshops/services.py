@@ -21,8 +21,8 @@ from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, ValidationFailed
-from ..mail import notify
 from ..organisations.models import Programme, Venue
+from . import notifications as notify
 from .models import (ACTIVE_STATUSES, ENROLMENT_MODES, EVENT_STATUSES, QUESTION_KINDS, Attendance, Enrolment,
                      Event, Question, Session)
 
@@ -337,6 +337,8 @@ def cancel_enrolment(actor, enrolment_id, *, now=None):
         enrolment.status = "cancelled"
         if enrolment.user_id != actor.id:
             notify.enrolment(enrolment, "enrolment_cancelled")  # the organiser cancelled it
+        else:
+            notify.enrolment_withdrawn(enrolment, event)
         if was_confirmed:
             session.flush()
             notify.enrolments(_promote(session, event, _scope(event.id, enrolment.session_id)),
@@ -412,7 +414,7 @@ def _check_session_values(session, organisation_id, venue_id, starts_at, ends_at
 
 EVENT_FIELDS = ("title", "description", "programme_id", "status", "enrolment_mode", "capacity",
                 "min_participants", "waitlist", "requires_approval", "registration_opens_at",
-                "registration_closes_at", "cancel_until", "facilitators")
+                "registration_closes_at", "cancel_until", "facilitators", "notify_organisers_of_cancellations")
 
 
 def create_event(actor, organisation_id, *, title, capacity, sessions=(), questions=(), **fields):
@@ -499,6 +501,7 @@ def update_event(actor, event_id, **changes):
                       changes.get("registration_closes_at", event.registration_closes_at))
         if "programme_id" in changes:
             _check_programme(session, event.organisation_id, changes["programme_id"])
+        old_title = event.title
         for name, value in changes.items():
             if name in ("title", "description", "facilitators") and value is not None:
                 value = value.strip()
@@ -512,6 +515,9 @@ def update_event(actor, event_id, **changes):
             notify.enrolments(cancelled, "event_cancelled")
             return event
         session.flush()
+        if event.title != old_title and event.status == "published":
+            # Every session's SUMMARY changed: one message per participant, all sessions in it.
+            notify.sessions_changed(session.scalars(sa.select(Session.id).where(Session.event_id == event.id)).all())
         for scope in scopes:
             if _count(session, scope, "confirmed") > event.capacity:
                 raise ValidationFailed("capacity_below_confirmed", _(
@@ -551,8 +557,12 @@ def save_session(actor, event_id, *, title, venue_id, starts_at, ends_at, module
             item = session.get(Session, session_id)
             if item is None or item.event_id != event.id:
                 raise SessionNotFound()
+        before = item.sequence
         item.title, item.venue_id, item.starts_at, item.ends_at = title.strip(), venue_id, starts_at, ends_at
         item.module_label, item.notes = (module_label or "").strip(), (notes or "").strip()
+        session.flush()  # the Versioned hook raises the SEQUENCE if time, place or title changed
+        if session_id is not None and item.sequence != before and event.status == "published":
+            notify.sessions_changed([item.id])
     return item
 
 

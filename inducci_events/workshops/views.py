@@ -162,7 +162,7 @@ def edit_event(slug, event_id=None):
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in (
             "title", "description", "programme_id", "status", "enrolment_mode", "capacity", "waitlist",
-            "requires_approval", "facilitators")}
+            "requires_approval", "facilitators", "notify_organisers_of_cancellations")}
         values["min_participants"] = form.min_participants.data or 0
         for name in ("registration_opens_at", "registration_closes_at", "cancel_until"):
             values[name] = _to_utc(getattr(form, name).data, tz)

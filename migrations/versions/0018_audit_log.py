@@ -1,7 +1,7 @@
 """audit log: who changed someone else's data, when, what, and the previous value
 
 Revision ID: 0018_audit_log
-Revises: 0014_outbox_failures
+Revises: 0015_calendar_changes
 Create Date: 2026-12-01
 
 Actor, subject and organisation are ids set to NULL when their row goes, so the entries
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0018_audit_log'
-down_revision = '0014_outbox_failures'
+down_revision = '0015_calendar_changes'
 branch_labels = None
 depends_on = None
 

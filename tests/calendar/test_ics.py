@@ -1,13 +1,16 @@
 """The calendar builder writes documents that icalendar and a second parser (vobject) read."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import icalendar
+import pytest
 import vobject
 
-from inducci_events.calendar.ics import FeedItem, build_calendar, make_uid
+from inducci_events.core.ical import FeedItem, build_calendar, make_uid
 from inducci_events.core.timeutil import local_to_utc
 
 STAMP = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
+
+pytestmark = pytest.mark.usefixtures("app")  # the ORGANIZER's address is the app's sender
 
 
 def _session(day, month, year=2026, hour=18, tz="Europe/Vienna", **kw):
@@ -65,9 +68,24 @@ def test_cancelled_items_stay_and_say_so():
     assert (event["STATUS"], event["SEQUENCE"], event["TRANSP"]) == ("CANCELLED", 3, "TRANSPARENT")
 
 
-def test_mail_attachments_use_request_and_cancel_methods():
-    assert icalendar.Calendar.from_ical(build_calendar("x", [_session(1, 7)], method="REQUEST"))["METHOD"] == "REQUEST"
-    assert icalendar.Calendar.from_ical(build_calendar("x", [_session(1, 7)], method="CANCEL"))["METHOD"] == "CANCEL"
+def test_mail_attachments_use_request_and_cancel_methods_from_the_organiser_to_the_recipient():
+    for method in ("REQUEST", "CANCEL"):
+        cal = icalendar.Calendar.from_ical(build_calendar(
+            "x", [_session(1, 7, organiser="Business Upper Austria")], method=method, attendee=("Ana", "ana@example.org")))
+        [event] = cal.walk("VEVENT")
+        assert cal["METHOD"] == method
+        assert str(event["ORGANIZER"]) == "mailto:noreply@localhost"
+        assert event["ORGANIZER"].params["CN"] == "Business Upper Austria"
+        assert str(event["ATTENDEE"]) == "mailto:ana@example.org" and event["ATTENDEE"].params["CN"] == "Ana"
+    with pytest.raises(ValueError):
+        build_calendar("x", [_session(1, 7)], method="REQUEST")
+
+
+def test_an_optional_alarm_before_timed_items():
+    cal = icalendar.Calendar.from_ical(build_calendar("Me", [_session(10, 7)], alarm=timedelta(minutes=30)))
+    [alarm] = cal.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(minutes=30) and alarm["ACTION"] == "DISPLAY"
+    assert not icalendar.Calendar.from_ical(build_calendar("Me", [_session(10, 7)])).walk("VALARM")
 
 
 def test_the_same_items_give_the_same_bytes():

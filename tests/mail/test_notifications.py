@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from inducci_events.calendar.items import enrolment_session_item
 from inducci_events.core.auth import COMMAND_LINE
+from inducci_events.workshops.ical import enrolment_session_item
 from inducci_events.extensions import db
 from inducci_events.mail import services as mail
 from inducci_events.mail.models import OutboxMessage
@@ -49,9 +49,9 @@ def test_a_waitlist_promotion_delivers_one_message_with_a_parseable_ics(app, smt
 
     workshops.cancel_enrolment(ana, first.id)
 
-    assert mail.deliver_pending() == (1, 0)
-    [received] = smtp_server.inbox.messages
-    assert received["To"] == "Ben <ben@example.org>"
+    # Ben is promoted; Ana's own cancellation is confirmed to her, and the organiser told.
+    assert mail.deliver_pending() == (3, 0)
+    [received] = [m for m in smtp_server.inbox.messages if m["To"] == "Ben <ben@example.org>"]
     assert received["Subject"] == "A seat became free for you: Growth-hacking boot camp"
     assert "moved up from the waitlist" in received.get_body(("plain",)).get_content()
     [attachment] = [part for part in received.iter_attachments() if part.get_content_type() == "text/calendar"]
@@ -207,3 +207,25 @@ def test_an_approved_then_cancelled_space_booking_sends_request_then_cancel(spac
     assert first["UID"] == second["UID"]
     assert int(second["SEQUENCE"]) > int(first["SEQUENCE"])
     assert str(second["STATUS"]) == "CANCELLED"
+
+
+def test_create_app_registers_every_features_composers_without_importing_them_first():
+    """No registry filled by import side effects: a fresh process that only builds the app
+    (as the mail worker does) knows how to compose every kind the features queue."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from inducci_events import create_app\n"
+        "app = create_app('testing')\n"
+        "from inducci_events.helpdesk.notifications import TEXTS as h\n"
+        "from inducci_events.spaces.notifications import TEXTS as s\n"
+        "from inducci_events.workshops.notifications import TEXTS as w\n"
+        "with app.app_context():\n"
+        "    from inducci_events.mail.composers import composer_for\n"
+        "    missing = [k for k in [*h, *s, *w] if composer_for(k) is None]\n"
+        "print(missing)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
