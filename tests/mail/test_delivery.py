@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from inducci_events.core.db import unit_of_work, utcnow
 from inducci_events.extensions import db
 from inducci_events.mail import cli as mail_cli
-from inducci_events.mail import services
+from inducci_events.mail import composers, services
 from inducci_events.mail.models import OutboxMessage
 from tests.conftest import run_at_once
 from tests.workshops.conftest import make_event, organiser  # noqa: F401
@@ -75,10 +75,10 @@ def test_one_unbuildable_and_one_refused_message_leave_eighteen_delivered_once(r
 def test_a_message_whose_composer_breaks_fails_alone(app, smtp_server, make_user):
     first, second = make_user(), make_user()  # two welcome messages
     # A deferred message whose composer raises (a bug, or data it does not expect):
-    with mock.patch.dict(services.COMPOSERS, {"broken": lambda kind, user, payload: 1 / 0}):
-        with unit_of_work():
-            services.defer_message(kind="broken", user_id=first.id, payload={})
-        assert services.deliver_pending() == (2, 1)
+    composers.register(app, ["broken"], lambda kind, user, payload: 1 / 0)
+    with unit_of_work():
+        services.defer_message(kind="broken", user_id=first.id, payload={})
+    assert services.deliver_pending() == (2, 1)
     [broken] = rows(kind="broken")
     assert broken.status == "failed" and "ZeroDivisionError" in broken.last_error
     assert sorted(delivered_to(smtp_server)) == sorted([first.email, second.email])
