@@ -16,7 +16,10 @@ from flask import request
 from flask_smorest.spec.plugins import FlaskPlugin
 from flask_smorest.utils import unpack_tuple_response
 
+from flask_babel import lazy_gettext as _l
+
 from ..core.auth import token_required
+from ..core.errors import BadRequest
 from .schema import Error, PageArgs, PaginationHeader, parser
 
 PREFIX = "/api/v1"
@@ -56,12 +59,32 @@ class Blueprint(flask_smorest.Blueprint):
                 statuses.update((400, 413))
             for status in sorted(statuses):
                 view = self.alt_response(status, response=_ERROR_NAMES[status])(view)
+            view = self.doc(operationId=func.__name__)(view)
             if auth:
                 view = self.doc(security=[{"bearer": []}])(token_required(view))
             self.route(rule, methods=[method], tags=[tag])(view)
             return view
 
         return decorator
+
+    def arguments(self, schema, *, location="json", required=True, **kwargs):
+        """flask-smorest's, and a required JSON body must be there (400 ``malformed_json``)."""
+        decorator = super().arguments(schema, location=location, required=required, **kwargs)
+        if location != "json" or not required:
+            return decorator
+
+        def outer(func):
+            inner = decorator(func)
+
+            @wraps(inner)
+            def wrapper(*args, **kw):
+                if not request.get_data(cache=True).strip():
+                    raise BadRequest("malformed_json", _l("This request needs a JSON body."))
+                return inner(*args, **kw)
+
+            return wrapper
+
+        return outer
 
     def paginate(self, pager=None, **_ignored):
         """``?page=&per_page=`` (at most 200): the view returns the whole list, the answer is

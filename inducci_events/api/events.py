@@ -248,7 +248,7 @@ def update_event(data, event_id):
 
 
 @bp.operation("/events/<int:event_id>/enrolments", "POST", tag="events", auth=True, errors=(404, 409))
-@bp.arguments(Answers)
+@bp.arguments(Answers, required=False)
 @bp.response(201, Enrolment)
 def enrol(data, event_id):
     """Enrol (the whole series, or one session in session mode): confirmed, waitlisted or pending."""
