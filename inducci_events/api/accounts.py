@@ -82,12 +82,12 @@ class Revoked(Out):
 class OrganiserFeed(Out):
     organisation = fields.String(required=True)
     name = fields.String(required=True)
-    feed_url = fields.Url(required=True)
+    feed_url = fields.Url(required=True, metadata={"format": "uri"})
     webcal_url = fields.String(required=True)
 
 
 class CalendarUrls(Out):
-    feed_url = fields.Url(required=True)
+    feed_url = fields.Url(required=True, metadata={"format": "uri"})
     webcal_url = fields.String(required=True)
     organiser_feed_urls = fields.List(fields.Nested(OrganiserFeed), attribute="organiser_feeds",
                                       metadata={"description": "organisers and advisers: one feed per organisation"})
@@ -114,7 +114,8 @@ def create_user(data):
 def create_token(data):
     """Exchange e-mail and password for a bearer token (401 ``invalid_credentials``)."""
     user = services.authenticate(data["email"], data["password"])
-    token, record = services.issue_token(user, data.get("name") or request.user_agent.string or "API")
+    agent = "".join(c for c in request.user_agent.string if c.isprintable())
+    token, record = services.issue_token(user, data.get("name") or agent or "API")
     return {"token": token, "expires_at": record.expires_at}
 
 

@@ -215,6 +215,7 @@ class FeedUrl(fields.Url):
     def __init__(self, endpoint, key, id_path, **kwargs):
         self.endpoint, self.key, self.id_path = endpoint, key, id_path
         kwargs.setdefault("metadata", {}).setdefault("description", "public iCalendar feed (no personal data)")
+        kwargs["metadata"]["format"] = "uri"
         super().__init__(required=True, dump_default="", **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
