@@ -13,10 +13,9 @@ from pathlib import Path
 
 import flask_smorest
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_smorest.spec.plugins import FlaskPlugin
 from flask_smorest.utils import unpack_tuple_response
-
-from flask_babel import lazy_gettext as _l
 
 from ..core.auth import token_required
 from ..core.errors import BadRequest

@@ -339,11 +339,14 @@ class Parser(FlaskParser):
         return data
 
     def load_querystring(self, req, schema):
-        for value in req.args.values():
+        wrong = {}
+        for name, value in req.args.items(multi=True):
             try:
-                check_text(value)
+                check_text(name + value)
             except ma.ValidationError as error:
-                raise ValidationFailed(fields={"query": error.messages}) from None
+                wrong[check_text_safe(name)] = error.messages
+        if wrong:
+            raise ValidationFailed(fields=wrong)
         return super().load_querystring(req, schema)
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
@@ -351,6 +354,11 @@ class Parser(FlaskParser):
         if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in self.__location_map__:
             messages = next(iter(messages.values()))
         raise ValidationFailed(fields=flatten_messages(messages))
+
+
+def check_text_safe(text):
+    """``text`` with what :func:`check_text` refuses replaced, fit to be echoed in an error."""
+    return _SURROGATE.sub("\ufffd", text.replace("\x00", "\ufffd"))
 
 
 def _refuse_constant(name):

@@ -18,7 +18,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 
 from tests.helpdesk.conftest import make_adviser, make_desk  # noqa: F401
-from tests.spaces.conftest import day, make_listing, make_space_org, space_org  # noqa: F401
+from tests.spaces.conftest import make_listing, make_space_org, space_org  # noqa: F401
 from tests.workshops.conftest import make_event, organiser  # noqa: F401
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "3"))

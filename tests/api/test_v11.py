@@ -7,7 +7,7 @@ from inducci_events.extensions import db
 from inducci_events.workshops.models import Attendance, Enrolment
 from tests.conftest import count
 from tests.helpdesk.conftest import make_adviser, make_desk  # noqa: F401
-from tests.spaces.conftest import book, day, make_listing, make_space_org, space_org  # noqa: F401
+from tests.spaces.conftest import book, make_listing, make_space_org, space_org  # noqa: F401
 from tests.workshops.conftest import make_event, organiser  # noqa: F401
 
 
