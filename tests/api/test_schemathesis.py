@@ -51,15 +51,37 @@ def _answers_405_with_allow(app):
 
 
 def _document(app):
-    """The app's document; until core.http bounds the ``int`` URL converter (ids beyond the
-    integer range are 404 then), path ids are generated within that range only."""
-    spec = app.test_client().get("/api/v1/openapi.json").get_json()
-    for item in spec["paths"].values():
-        for op in [item] + [v for v in item.values() if isinstance(v, dict)]:
-            for param in op.get("parameters", []):
-                if param.get("in") == "path" and param["schema"].get("type") == "integer":
-                    param["schema"].setdefault("maximum", 2**31 - 1)
-    return spec
+    return app.test_client().get("/api/v1/openapi.json").get_json()
+
+
+@pytest.fixture
+def served(app, monkeypatch):
+    """The app schemathesis talks to. Until core.http bounds the ``int`` URL converter (ids
+    beyond the database's integer range are 404 then: helper "hostile" of issue 11), a
+    second app on the same database with werkzeug's converter bounded the same way."""
+    from werkzeug.routing import IntegerConverter, Map
+
+    from inducci_events import create_app
+    from inducci_events.extensions import db
+
+    if getattr(app.url_map.converters["int"](app.url_map), "max", None):
+        yield app
+        return
+
+    class BoundedInt(IntegerConverter):
+        # The bound is in the regular expression, so routes split by method answer 404, not 405.
+        regex = ("\\d{1,9}|1\\d{9}|20\\d{8}|21[0-3]\\d{7}|214[0-6]\\d{6}|2147[0-3]\\d{5}|21474[0-7]\\d{4}"
+                 "|214748[0-2]\\d{3}|2147483[0-5]\\d{2}|21474836[0-3]\\d|214748364[0-7]")
+
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(url_map, *args, **kwargs)
+
+    monkeypatch.setattr(Map, "default_converters", {**Map.default_converters, "int": BoundedInt})
+    other = create_app("testing", **{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "MAIL_FOLDER", "BASE_URL")})
+    yield other
+    with other.app_context():
+        db.engine.dispose()
 
 
 def _run(app, token, document, checks):
@@ -94,10 +116,11 @@ def _run(app, token, document, checks):
 
 
 @pytest.mark.parametrize("who", ["creative", "organiser"])
-def test_the_api_keeps_its_document(app, world, who):
-    # Requests run outside the test's app context, each in its own (as in production).
+def test_the_api_keeps_its_document(app, served, world, who):
     checks = CHECKS + (METHOD_CHECKS if _answers_405_with_allow(app) else [])
-    failures, phases = contextvars.Context().run(_run, app, world[who], _document(app), checks)
+    document = contextvars.Context().run(_document, served)
+    # Requests run outside the test's app context, each in its own (as in production).
+    failures, phases = contextvars.Context().run(_run, served, world[who], document, checks)
     assert {"examples", "coverage", "fuzzing", "stateful"} <= phases
     assert not failures, "\n".join(sorted(set(failures))[:60])
 
