@@ -14,6 +14,7 @@ def test_the_docs_page_shows_every_tag_without_csp_violations(page, live_server,
     page.on("request", lambda request: outside.append(request.url)
             if not request.url.startswith(live_server) and not request.url.startswith("data:") else None)
 
+    page.set_default_timeout(60_000)  # Swagger UI's 1.7 MB bundle is slow to start on a busy machine
     page.goto(live_server + "/api/v1/docs")
     page.locator(".swagger-ui .info .title").wait_for()
     assert "inducci-events API" in page.locator(".swagger-ui .info .title").inner_text()
