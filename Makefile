@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 FLASK   := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test translations extract-messages migrate seed bench clean
+.PHONY: run test fuzz install install-test translations extract-messages migrate seed bench clean
 
 run: install translations ## install into .venv, migrate, seed the demo and serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade
@@ -16,6 +16,10 @@ test: install-test translations ## install what the tests need and run the whole
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-libical.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+fuzz: install-test translations ## schemathesis against the API, long: 500 examples per operation and phase
+	SCHEMATHESIS_MAX_EXAMPLES=$${SCHEMATHESIS_MAX_EXAMPLES:-500} $(BIN)/python -m pytest -p no:cacheprovider \
+		tests/api/test_schemathesis.py -k keeps_its_document $(PYTEST_ARGS)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -55,7 +55,7 @@ def build(n_bookings, n_listings, start):
         for i in range(n_bookings):
             s = start + timedelta(days=rng.randrange(3 * 365 - 30))
             rows.append(dict(listing_id=1, user_id=rng.randrange(200) + 1, start_date=s,
-                             end_date=s + timedelta(days=rng.randint(1, 14)), units=1, purpose="",
+                             end_date=s + timedelta(days=rng.randint(1, 14)), units=1, purpose="Benchmark",
                              status=rng.choice(["confirmed", "confirmed", "confirmed", "cancelled", "requested"]),
                              decline_reason="", cancelled_by="", terms_accepted_at=now, created_at=now,
                              user_seq=i))
@@ -64,7 +64,7 @@ def build(n_bookings, n_listings, start):
             for _ in range(10):
                 s = start + timedelta(days=rng.randrange(3 * 365 - 30))
                 rows.append(dict(listing_id=listing_id, user_id=rng.randrange(200) + 1, start_date=s,
-                                 end_date=s + timedelta(days=rng.randint(1, 14)), units=1, purpose="",
+                                 end_date=s + timedelta(days=rng.randint(1, 14)), units=1, purpose="Benchmark",
                                  status="confirmed", decline_reason="", cancelled_by="", terms_accepted_at=now,
                                  created_at=now, user_seq=0))
         # Respect the one-active-booking-per-person-and-start index.

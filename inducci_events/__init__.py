@@ -137,7 +137,7 @@ def _configure_blueprints(app):
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .calendar.views import bp as calendar_bp
-    from .api import bp as api_bp
+    from . import api
     from .helpdesk.views import bp as helpdesk_bp
     from .mail.views import bp as mail_bp
     from .organisations.views import bp as organisations_bp
@@ -154,8 +154,8 @@ def _configure_blueprints(app):
     app.register_blueprint(admin_bp)
     # The API authenticates with bearer tokens only (never the session cookie), so CSRF
     # tokens do not apply to it.
-    csrf.exempt(api_bp)
-    app.register_blueprint(api_bp)
+    csrf.exempt(api.bp)
+    api.init_app(app)
 
 
 def _configure_cli(app):

@@ -1,4 +1,4 @@
-"""Account forms (used for pages and, without CSRF, for JSON input)."""
+"""Account forms for the pages (the API has its schemas)."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,12 +31,6 @@ class RegisterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = _language_choices()
-
-
-class ApiRegisterForm(RegisterForm):
-    """The API takes no confirmation field."""
-
-    confirm = None
 
 
 class LoginForm(FlaskForm):

@@ -1,121 +1,148 @@
-"""``/users``, ``/auth/token``, ``/me``."""
-from flask import current_app, jsonify, request
-from flask_babel import gettext as _
+"""``/users``, ``/auth/token``, ``/me`` and the caller's calendar URLs."""
+import marshmallow as ma
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields
 
 from ..accounts import services
-from ..accounts.forms import ApiRegisterForm
 from ..calendar.views import feed_urls
-from ..core.auth import api_user, token_required
-from ..core.http import json_body, validate_json_form
-from ..core.errors import ValidationFailed
+from ..core.auth import api_user
 from ..extensions import limiter
 from . import bp
-from .schema import errors, obj, ok, operation, ref
-from .serialise import me_json, user_json
+from .schema import Body, Email, Id, OneOf, Out, Text, check_text
+
+#: ``locale`` values the API accepts (others than the configured languages fall back to the default).
+LOCALES = ("en", "de", "cs", "pl", "it", "sl", "nl")
 
 
-@bp.post("/users")
-def create_user():
-    form = validate_json_form(ApiRegisterForm)
-    user = services.register_user(form.email.data, form.password.data, form.name.data,
-                                  form.locale.data or "en")
-    return jsonify(user_json(user)), 201
+class Password(fields.String):
+    """A password: taken as typed (not trimmed), at most 1024 characters, at least the
+    configured ``PASSWORD_MIN_LENGTH``."""
+
+    def __init__(self, **kwargs):
+        extra = kwargs.pop("validate", None)
+        super().__init__(validate=[ma.validate.Length(max=1024)] + ([extra] if extra else []), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return check_text(super()._deserialize(value, attr, data, **kwargs))
 
 
-@bp.post("/auth/token")
+def _long_enough(value):
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(value) < minimum:
+        raise ma.ValidationError(str(_l("The password must have at least %(n)d characters.", n=minimum)))
+
+
+class SignUp(Body):
+    email = Email(required=True)
+    password = Password(required=True, validate=_long_enough,
+                        metadata={"description": "at least PASSWORD_MIN_LENGTH (default 10) characters"})
+    name = Text(120, required=True)
+    locale = OneOf(LOCALES, load_default="en")
+
+
+class User(Out):
+    id = Id(required=True)
+    email = fields.String(required=True, metadata={"format": "email"})
+    name = fields.String(required=True)
+
+
+class Membership(Out):
+    organisation = fields.String(required=True, attribute="organisation.slug")
+    organisation_name = fields.String(required=True, attribute="organisation.name")
+    role = OneOf(("organiser", "adviser"), required=True)
+
+
+class Me(User):
+    locale = fields.String(required=True)
+    roles = fields.List(OneOf(("user", "admin", "organiser", "adviser")), required=True)
+    memberships = fields.List(fields.Nested(Membership), required=True)
+
+    @ma.post_dump
+    def _sorted(self, data, **kwargs):
+        data["memberships"].sort(key=lambda m: (m["organisation"], m["role"]))
+        return data
+
+
+class Credentials(Body):
+    email = Text(254, required=True)
+    password = Password(required=True)
+    name = Text(120, metadata={"description": "a label for the token"})
+
+
+class Token(Out):
+    token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class Revoked(Out):
+    revoked = fields.Boolean(required=True)
+
+
+class OrganiserFeed(Out):
+    organisation = fields.String(required=True)
+    name = fields.String(required=True)
+    feed_url = fields.Url(required=True, metadata={"format": "uri"})
+    webcal_url = fields.String(required=True)
+
+
+class CalendarUrls(Out):
+    feed_url = fields.Url(required=True, metadata={"format": "uri"})
+    webcal_url = fields.String(required=True)
+    organiser_feed_urls = fields.List(fields.Nested(OrganiserFeed), attribute="organiser_feeds",
+                                      metadata={"description": "organisers and advisers: one feed per organisation"})
+
+    @ma.post_dump
+    def _only_for_organisers(self, data, **kwargs):
+        if not data.get("organiser_feed_urls"):
+            data.pop("organiser_feed_urls", None)
+        return data
+
+
+@bp.operation("/users", "POST", tag="accounts", errors=(409,))
+@bp.arguments(SignUp)
+@bp.response(201, User)
+def create_user(data):
+    """Create an account (409 ``email_taken``)."""
+    return services.register_user(data["email"], data["password"], data["name"], data["locale"])
+
+
+@bp.operation("/auth/token", "POST", tag="accounts", errors=(401, 429))
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
-def create_token():
-    data = json_body()
-    email, password = data.get("email"), data.get("password")
-    if not isinstance(email, str) or not isinstance(password, str):
-        raise ValidationFailed(fields={k: [_("This field is required (as text).")] for k in ("email", "password")
-                                       if not isinstance(data.get(k), str)})
-    user = services.authenticate(email, password)
-    name = data.get("name") if isinstance(data.get("name"), str) else request.user_agent.string or "API"
-    token, record = services.issue_token(user, name)
-    return jsonify({"token": token, "expires_at": record.expires_at.isoformat()}), 200
+@bp.arguments(Credentials)
+@bp.response(200, Token)
+def create_token(data):
+    """Exchange e-mail and password for a bearer token (401 ``invalid_credentials``)."""
+    user = services.authenticate(data["email"], data["password"])
+    agent = "".join(c for c in request.user_agent.string if c.isprintable())
+    token, record = services.issue_token(user, data.get("name") or agent or "API")
+    return {"token": token, "expires_at": record.expires_at}
 
 
-@bp.delete("/auth/token")
-@token_required
+@bp.operation("/auth/token", "DELETE", tag="accounts", auth=True)
+@bp.response(200, Revoked)
 def revoke_token():
+    """Revoke the token sent with this request."""
     services.revoke_token(request.headers["Authorization"].partition(" ")[2].strip())
-    return jsonify({"revoked": True}), 200
+    return {"revoked": True}
 
 
-@bp.get("/me")
-@token_required
+@bp.operation("/me", "GET", tag="accounts", auth=True)
+@bp.response(200, Me)
 def me():
-    return jsonify(me_json(api_user()))
+    """The authenticated user with roles and memberships."""
+    return api_user()
 
 
-@bp.get("/me/calendar")
-@token_required
+@bp.operation("/me/calendar", "GET", tag="calendars", auth=True)
+@bp.response(200, CalendarUrls)
 def my_calendar():
-    return jsonify(_calendar_json(api_user()))
+    """The secret URLs of the user's personal feed (and, for organisers and advisers, one per organisation)."""
+    return feed_urls(api_user())
 
 
-@bp.post("/me/calendar/regenerate")
-@token_required
+@bp.operation("/me/calendar/regenerate", "POST", tag="calendars", auth=True)
+@bp.response(200, CalendarUrls)
 def regenerate_my_calendar():
-    return jsonify(_calendar_json(services.regenerate_calendar_token(api_user())))
-
-
-def _calendar_json(user):
-    urls = feed_urls(user)
-    data = {"feed_url": urls["feed_url"], "webcal_url": urls["webcal_url"]}
-    if urls["organiser_feeds"]:
-        data["organiser_feed_urls"] = urls["organiser_feeds"]
-    return data
-
-
-SCHEMAS = {
-    "CalendarUrls": obj({
-        "feed_url": {"type": "string", "format": "uri"}, "webcal_url": {"type": "string"},
-        "organiser_feed_urls": {"type": "array", "items": obj({
-            "organisation": {"type": "string"}, "name": {"type": "string"},
-            "feed_url": {"type": "string", "format": "uri"}, "webcal_url": {"type": "string"}})},
-    }, required=["feed_url", "webcal_url"]),
-    "User": obj({"id": {"type": "integer"}, "email": {"type": "string", "format": "email"},
-                 "name": {"type": "string"}}, required=["id", "email", "name"]),
-    "Me": obj({
-        "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
-        "locale": {"type": "string"},
-        "roles": {"type": "array", "items": {"type": "string", "enum": ["user", "admin", "organiser", "adviser"]}},
-        "memberships": {"type": "array", "items": obj({
-            "organisation": {"type": "string"}, "organisation_name": {"type": "string"},
-            "role": {"type": "string", "enum": ["organiser", "adviser"]}})},
-    }, required=["id", "email", "name", "roles", "memberships"]),
-}
-
-PATHS = {
-    "/users": {"post": operation(
-        "Create an account",
-        {**ok("Created", ref("User"), status="201"), **errors(400, 409, 422)},
-        body=obj({"email": {"type": "string", "format": "email"}, "password": {"type": "string", "minLength": 10},
-                  "name": {"type": "string"}, "locale": {"type": "string", "enum": ["en", "de"]}},
-                 required=["email", "password", "name"]),
-        tags=["accounts"])},
-    "/auth/token": {
-        "post": operation(
-            "Exchange e-mail and password for a bearer token",
-            {**ok("A new token", obj({"token": {"type": "string"},
-                                      "expires_at": {"type": "string", "format": "date-time"}})),
-             **errors(400, 401, 422, 429)},
-            body=obj({"email": {"type": "string"}, "password": {"type": "string"},
-                      "name": {"type": "string", "description": "a label for the token"}},
-                     required=["email", "password"]),
-            tags=["accounts"]),
-        "delete": operation("Revoke the token sent with this request",
-                            {**ok("Revoked", obj({"revoked": {"type": "boolean"}})), **errors(401)},
-                            auth=True, tags=["accounts"]),
-    },
-    "/me": {"get": operation("The authenticated user with roles and memberships",
-                             {**ok("The user", ref("Me")), **errors(401)}, auth=True, tags=["accounts"])},
-    "/me/calendar": {"get": operation(
-        "The secret URLs of the user's personal feed (and, for organisers and advisers, one feed per organisation)",
-        {**ok("Feed URLs", ref("CalendarUrls")), **errors(401)}, auth=True, tags=["calendars"])},
-    "/me/calendar/regenerate": {"post": operation(
-        "New secret feed URLs; the old ones answer 404 from now on",
-        {**ok("The new feed URLs", ref("CalendarUrls")), **errors(401)}, auth=True, tags=["calendars"])},
-}
+    """New secret feed URLs; the old ones answer 404 from now on."""
+    return feed_urls(services.regenerate_calendar_token(api_user()))

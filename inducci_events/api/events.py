@@ -1,306 +1,304 @@
-"""``/events``, their enrolments, and ``/enrolments/<id>`` (the events part of shared/API.md)."""
-from datetime import datetime, time, timezone
+"""``/events``, their enrolments, ``/enrolments/<id>``, check-in and ``/me/enrolments``."""
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate
 
-from flask import jsonify, request
-from flask_babel import gettext as _
-
-from ..core.auth import api_user, require_organiser, token_required
-from ..core.errors import ValidationFailed
-from ..core.http import form_errors, json_body, json_to_formdata, validate_json_form
-from ..core.timeutil import isoformat_local
-from ..extensions import db
+from ..core.auth import api_user
 from ..organisations import queries as org_queries
 from ..workshops import queries, services
-from ..workshops.forms import ApiEventForm, ApiQuestionForm, ApiSessionForm
-from ..workshops.models import Event
+from ..workshops.models import ENROLMENT_MODES, ENROLMENT_STATUSES, EVENT_STATUSES, QUESTION_KINDS
 from . import bp
-from .serialise import ical_url, user_json
-from .schema import errors, obj, ok, operation, path_param, query_param, ref
+from .accounts import User
+from .schema import (Body, Bool, Bounded, Day, FeedUrl, Id, Instant, Int, LocalTime, History, OneOf, Out, Query,
+                     QueryInt, Text, check_text)
+
+#: Bounds of one event's payload.
+MAX_SESSIONS, MAX_QUESTIONS, MAX_CHOICES = 200, 50, 50
+MAX_SEATS = 100_000
+
+# --- input ---------------------------------------------------------------------------
 
 
-def _iso(value, tz):
-    return isoformat_local(value, tz) if value is not None else None
+class EventFilter(Query):
+    organisation = Text(60, metadata={"description": "organisation slug"})
+    programme = QueryInt(1, metadata={"description": "programme id"})
+    date_from = Day(data_key="from", metadata={"description": "first day (UTC)"})
+    date_to = Day(data_key="to", metadata={"description": "last day (UTC, included)"})
+    q = Text(200, metadata={"description": "words in the title"})
 
 
-def session_json(view):
-    s = view.session
-    data = {"id": s.id, "title": s.title, "module_label": s.module_label, "notes": s.notes,
-            "starts_at": _iso(s.starts_at, s.venue.timezone), "ends_at": _iso(s.ends_at, s.venue.timezone),
-            "venue": {"id": s.venue.id, "name": s.venue.name, "city": s.venue.city, "timezone": s.venue.timezone}}
-    if view.seats is not None:
-        data.update(confirmed_count=view.seats.confirmed, waitlist_count=view.seats.waitlisted,
-                    seats_left=view.seats.seats_left)
-    return data
+class NewSession(Body):
+    title = Text(200, required=True)
+    starts_at = Instant(required=True)
+    ends_at = Instant(required=True)
+    venue_id = Id(required=True)
+    module_label = Text(120, load_default="")
+    notes = Text(5000, load_default="")
 
 
-def event_json(view):
-    e = view.event
-    tz = e.timezone
-    return {
-        "id": e.id, "title": e.title, "description": e.description, "organisation": e.organisation.slug,
-        "programme": ({"id": e.programme.id, "title": e.programme.title} if e.programme else None),
-        "enrolment_mode": e.enrolment_mode, "capacity": e.capacity, "min_participants": e.min_participants,
-        "confirmed_count": view.confirmed_count, "waitlist_count": view.waitlist_count,
-        "seats_left": view.seats_left, "will_take_place": view.will_take_place, "status": e.status,
-        "waitlist": e.waitlist, "requires_approval": e.requires_approval,
-        "registration_opens_at": _iso(e.registration_opens_at, tz),
-        "registration_closes_at": _iso(e.registration_closes_at, tz), "cancel_until": _iso(e.cancel_until, tz),
-        "facilitators": e.facilitator_names,
-        "questions": [{"id": q.id, "kind": q.kind, "label": q.label, "required": q.required,
-                       "choices": q.choice_list} for q in e.questions],
-        "sessions": [session_json(v) for v in view.sessions],
-        "ical_url": ical_url("calendar.event_feed", event_id=e.id),
-    }
+class NewQuestion(Body):
+    label = Text(300, required=True)
+    kind = OneOf(QUESTION_KINDS, load_default="text")
+    required = Bool(load_default=False)
+    choices = Bounded(Text(200), MAX_CHOICES, load_default=list, metadata={"description": "single choice only"})
 
 
-def _date_param(name, end=False):
-    text = request.args.get(name)
-    if not text:
-        return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise ValidationFailed(fields={name: [_("A date as YYYY-MM-DD.")]}) from None
-    return datetime.combine(day, time(23, 59, 59) if end else time(0), tzinfo=timezone.utc)
+class EventChanges(Body):
+    """``PATCH /events/<id>``: only the keys sent change (``null`` clears the optional ones)."""
+
+    title = Text(200, min_length=1)
+    description = Text(20000)
+    programme_id = Id(allow_none=True)
+    status = OneOf(EVENT_STATUSES)
+    enrolment_mode = OneOf(ENROLMENT_MODES)
+    capacity = Int(1, MAX_SEATS, metadata={"description": "per event (series) or per session"})
+    min_participants = Int(0, MAX_SEATS, allow_none=True)
+    waitlist = Bool()
+    requires_approval = Bool()
+    registration_opens_at = Instant(allow_none=True)
+    registration_closes_at = Instant(allow_none=True)
+    cancel_until = Instant(allow_none=True)
+    facilitators = Text(2000, metadata={"description": "one per line; they take no seat"})
 
 
-@bp.get("/events")
-def list_events():
-    org_slug = request.args.get("organisation")
-    organisation = org_queries.organisation_by_slug(org_slug) if org_slug else None
-    programme = request.args.get("programme")
-    if programme and not programme.isdigit():
-        raise ValidationFailed(fields={"programme": [_("A programme id (a number).")]})
-    views = queries.upcoming_events(organisation=organisation, programme_id=int(programme) if programme else None,
-                                    date_from=_date_param("from"), date_to=_date_param("to", end=True),
-                                    q=(request.args.get("q") or "").strip() or None)
-    return jsonify([event_json(v) for v in views])
+class NewEvent(EventChanges):
+    organisation = Text(60, required=True, metadata={"description": "slug"})
+    title = Text(200, required=True)
+    capacity = Int(1, MAX_SEATS, required=True, metadata={"description": "per event (series) or per session"})
+    sessions = Bounded(fields.Nested(NewSession), MAX_SESSIONS, load_default=list)
+    questions = Bounded(fields.Nested(NewQuestion), MAX_QUESTIONS, load_default=list)
 
 
-@bp.get("/events/<int:event_id>")
+class Answer(fields.Field):
+    """An answer: text (at most 2000 characters) or, for yes/no questions, a boolean."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"type": ["string", "boolean"], "maxLength": 2000}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, str) or len(value) > 2000:
+            raise ValidationError(str(_l("Text of at most 2000 characters, or true/false.")))
+        return check_text(value).strip()
+
+
+class Answers(Body):
+    session_id = Id(allow_none=True, metadata={"description": "session mode: the session to enrol in"})
+    answers = fields.Dict(keys=Text(20), values=Answer(), load_default=dict,
+                          validate=validate.Length(max=MAX_QUESTIONS),
+                          metadata={"description": "question id -> answer"})
+
+
+class Decision(Body):
+    reason = Text(1000, load_default="", metadata={"description": "shown to the participant"})
+
+
+class Presence(Body):
+    present = Bool(required=True)
+
+
+# --- output --------------------------------------------------------------------------
+
+
+class SessionVenue(Out):
+    id = Id(required=True)
+    name = fields.String(required=True)
+    city = fields.String(required=True)
+    timezone = fields.String(required=True)
+
+
+class EventSession(Out):
+    id = Id(required=True, attribute="session.id")
+    title = fields.String(required=True, attribute="session.title")
+    module_label = fields.String(required=True, attribute="session.module_label")
+    notes = fields.String(required=True, attribute="session.notes")
+    starts_at = LocalTime("session.venue.timezone", required=True, attribute="session.starts_at")
+    ends_at = LocalTime("session.venue.timezone", required=True, attribute="session.ends_at")
+    venue = fields.Nested(SessionVenue, required=True, attribute="session.venue")
+    confirmed_count = fields.Integer(attribute="seats.confirmed", metadata={"description": "session mode only"})
+    waitlist_count = fields.Integer(attribute="seats.waitlisted", metadata={"description": "session mode only"})
+    seats_left = fields.Integer(attribute="seats.seats_left", metadata={"description": "session mode only"})
+
+
+class ProgrammeRef(Out):
+    id = Id(required=True)
+    title = fields.String(required=True)
+
+
+class EventQuestion(Out):
+    id = Id(required=True)
+    kind = OneOf(QUESTION_KINDS, required=True)
+    label = fields.String(required=True)
+    required = fields.Boolean(required=True)
+    choices = fields.List(fields.String(), required=True, attribute="choice_list")
+
+
+class Event(Out):
+    id = Id(required=True, attribute="event.id")
+    title = fields.String(required=True, attribute="event.title")
+    description = fields.String(required=True, attribute="event.description")
+    organisation = fields.String(required=True, attribute="event.organisation.slug")
+    programme = fields.Nested(ProgrammeRef, required=True, allow_none=True, attribute="event.programme")
+    enrolment_mode = OneOf(ENROLMENT_MODES, required=True, attribute="event.enrolment_mode")
+    capacity = fields.Integer(required=True, attribute="event.capacity",
+                              metadata={"description": "per event (series) or per session"})
+    min_participants = fields.Integer(required=True, attribute="event.min_participants")
+    confirmed_count = fields.Integer(required=True)
+    waitlist_count = fields.Integer(required=True)
+    seats_left = fields.Integer(required=True)
+    will_take_place = fields.Boolean(required=True)
+    status = OneOf(EVENT_STATUSES, required=True, attribute="event.status")
+    waitlist = fields.Boolean(required=True, attribute="event.waitlist")
+    requires_approval = fields.Boolean(required=True, attribute="event.requires_approval")
+    registration_opens_at = LocalTime("event.timezone", required=True, allow_none=True,
+                                      attribute="event.registration_opens_at")
+    registration_closes_at = LocalTime("event.timezone", required=True, allow_none=True,
+                                       attribute="event.registration_closes_at")
+    cancel_until = LocalTime("event.timezone", required=True, allow_none=True, attribute="event.cancel_until")
+    facilitators = fields.List(fields.String(), required=True, attribute="event.facilitator_names")
+    questions = fields.List(fields.Nested(EventQuestion), required=True, attribute="event.questions")
+    sessions = fields.List(fields.Nested(EventSession), required=True)
+    ical_url = FeedUrl("calendar.event_feed", "event_id", "event.id")
+
+
+class Enrolment(Out):
+    id = Id(required=True)
+    event_id = Id(required=True)
+    session_id = Id(required=True, allow_none=True)
+    status = OneOf(ENROLMENT_STATUSES, required=True)
+
+
+class Participant(Out):
+    id = Id(required=True, attribute="enrolment.id")
+    event_id = Id(required=True, attribute="enrolment.event_id")
+    session_id = Id(required=True, allow_none=True, attribute="enrolment.session_id")
+    status = OneOf(ENROLMENT_STATUSES, required=True, attribute="enrolment.status")
+    decline_reason = fields.String(required=True, attribute="enrolment.decline_reason")
+    user = fields.Nested(User, required=True, attribute="enrolment.user")
+    answers = fields.Method("_answers", required=True, metadata={
+        "type": "object", "additionalProperties": {"type": "string"}, "description": "question id -> answer"})
+    waitlist_position = fields.Integer(required=True, allow_none=True)
+    attendance_count = fields.Integer(required=True)
+    attended_session_ids = fields.List(fields.Integer(), required=True)
+    enrolled_at = fields.DateTime(required=True, attribute="enrolment.created_at")
+
+    def _answers(self, row):
+        return {str(question.id): answer for question, answer in row.answers}
+
+
+class MyEnrolment(Out):
+    id = Id(required=True, attribute="enrolment.id")
+    event_id = Id(required=True, attribute="enrolment.event_id")
+    event_title = fields.String(required=True, attribute="enrolment.event.title")
+    session_id = Id(required=True, allow_none=True, attribute="enrolment.session_id")
+    status = OneOf(ENROLMENT_STATUSES, required=True, attribute="enrolment.status")
+    decline_reason = fields.String(required=True, attribute="enrolment.decline_reason")
+    waitlist_position = fields.Integer(required=True, allow_none=True)
+    can_cancel = fields.Boolean(required=True)
+    starts_at = LocalTime("timezone", required=True, allow_none=True)
+    ends_at = LocalTime("timezone", required=True, allow_none=True)
+    ical_url = FeedUrl("calendar.event_feed", "event_id", "enrolment.event_id")
+
+
+class Attendance(Out):
+    session_id = Id(required=True)
+    enrolment_id = Id(required=True)
+    present = fields.Boolean(required=True)
+
+
+# --- routes --------------------------------------------------------------------------
+
+
+@bp.operation("/events", "GET", tag="events", errors=(404,))
+@bp.arguments(EventFilter, location="query")
+@bp.response(200, Event(many=True))
+@bp.paginate()
+def list_events(args):
+    """Upcoming published events (404 for an unknown organisation)."""
+    slug = args.get("organisation")
+    return queries.upcoming_events(
+        organisation=org_queries.organisation_by_slug(slug) if slug else None, programme_id=args.get("programme"),
+        **queries.utc_day_range(args.get("date_from"), args.get("date_to")), q=args.get("q") or None)
+
+
+@bp.operation("/events/<int:event_id>", "GET", tag="events", errors=(404,))
+@bp.response(200, Event)
 def get_event(event_id):
-    return jsonify(event_json(queries.event_view(event_id)))
+    """One event."""
+    return queries.event_view(event_id)
 
 
-def _event_values(form, data):
-    """The fields present in the JSON body, as service keyword arguments."""
-    values = {}
-    for name in services.EVENT_FIELDS:
-        if name in data:
-            values[name] = getattr(form, name).data
-    if "min_participants" in values and values["min_participants"] is None:
-        values["min_participants"] = 0
-    return values
+@bp.operation("/events", "POST", tag="events", auth=True, errors=(403, 404))
+@bp.arguments(NewEvent)
+@bp.response(201, Event)
+def create_event(data):
+    """Create an event with its sessions and questions (organisers of the organisation)."""
+    org = org_queries.organisation_by_slug(data.pop("organisation"))
+    event = services.create_event(api_user(), org.id, **data)
+    return queries.event_view(event.id, api_user())
 
 
-def _nested(data, key, form_class):
-    items = data.get(key) or []
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise ValidationFailed(fields={key: [_("A list of objects.")]})
-    parsed, wrong = [], {}
-    for i, item in enumerate(items):
-        item = dict(item)
-        if isinstance(item.get("choices"), list):
-            item["choices"] = "\n".join(str(c) for c in item["choices"])
-        form = form_class(formdata=json_to_formdata(item), meta={"csrf": False})
-        if not form.validate():
-            wrong.update({f"{key}.{i}.{name}": messages for name, messages in form_errors(form).items()})
-            continue
-        parsed.append({name: field.data for name, field in form._fields.items()})
-    if wrong:
-        raise ValidationFailed(fields=wrong)
-    return parsed
+@bp.operation("/events/<int:event_id>", "PATCH", tag="events", auth=True, errors=(403, 404, 409))
+@bp.arguments(EventChanges)
+@bp.response(200, Event)
+def update_event(data, event_id):
+    """Change an event, e.g. capacity (promotes from the waitlist) or status (cancelled cancels every enrolment)."""
+    services.update_event(api_user(), event_id, **data)
+    return queries.event_view(event_id, api_user())
 
 
-@bp.post("/events")
-@token_required
-def create_event():
-    data = json_body()
-    org = org_queries.organisation_by_slug(str(data.get("organisation") or ""))
-    require_organiser(api_user(), org.id)
-    form = validate_json_form(ApiEventForm, {k: v for k, v in data.items() if k not in ("sessions", "questions")})
-    missing = {k: [_("Required.")] for k in ("title", "capacity") if getattr(form, k).data in (None, "")}
-    if missing:
-        raise ValidationFailed(fields=missing)
-    sessions = _nested(data, "sessions", ApiSessionForm)
-    questions = [{k: q[k] for k in ("kind", "label", "required", "choices")} | {"kind": q["kind"] or "text"}
-                 for q in _nested(data, "questions", ApiQuestionForm)]
-    values = _event_values(form, data)
-    values.pop("title"), values.pop("capacity")
-    event = services.create_event(api_user(), org.id, title=form.title.data, capacity=form.capacity.data,
-                                  sessions=sessions, questions=questions, **values)
-    return jsonify(event_json(queries.event_view(event.id, api_user()))), 201
+@bp.operation("/events/<int:event_id>/enrolments", "POST", tag="events", auth=True, errors=(404, 409))
+@bp.arguments(Answers, required=False)
+@bp.response(201, Enrolment)
+def enrol(data, event_id):
+    """Enrol (the whole series, or one session in session mode): confirmed, waitlisted or pending."""
+    return services.enrol(api_user(), event_id, session_id=data.get("session_id"), answers=data["answers"])
 
 
-@bp.patch("/events/<int:event_id>")
-@token_required
-def update_event(event_id):
-    data = json_body()
-    _organised_event(event_id)
-    form = validate_json_form(ApiEventForm, data)
-    values = _event_values(form, data)
-    for name in ("title", "capacity", "status", "enrolment_mode"):
-        if name in values and values[name] in (None, ""):
-            raise ValidationFailed(fields={name: [_("Required.")]})
-    services.update_event(api_user(), event_id, **values)
-    return jsonify(event_json(queries.event_view(event_id, api_user())))
-
-
-@bp.post("/events/<int:event_id>/enrolments")
-@token_required
-def enrol(event_id):
-    data = json_body()
-    session_id, answers = data.get("session_id"), data.get("answers") or {}
-    if session_id is not None and (isinstance(session_id, bool) or not isinstance(session_id, int)):
-        raise ValidationFailed(fields={"session_id": [_("A session id (a number).")]})
-    if not isinstance(answers, dict):
-        raise ValidationFailed(fields={"answers": [_("An object of question id to answer.")]})
-    enrolment = services.enrol(api_user(), event_id, session_id=session_id, answers=answers)
-    return jsonify(enrolment_json(enrolment)), 201
-
-
-@bp.delete("/enrolments/<int:enrolment_id>")
-@token_required
-def cancel_enrolment(enrolment_id):
-    enrolment = services.cancel_enrolment(api_user(), enrolment_id)
-    return jsonify({"id": enrolment.id, "status": enrolment.status})
-
-
-@bp.get("/events/<int:event_id>/enrolments")
-@token_required
+@bp.operation("/events/<int:event_id>/enrolments", "GET", tag="events", auth=True, errors=(403, 404))
+@bp.response(200, Participant(many=True))
+@bp.paginate()
 def list_enrolments(event_id):
-    return jsonify([enrolment_json(r.enrolment, r) for r in queries.participants(_organised_event(event_id))])
+    """Participants with status, answers and attendance (organisers)."""
+    return queries.participants(queries.organised_event(event_id, api_user()))
 
 
-def _organised_event(event_id):
-    """The event, when the token's user organises its organisation (404, then 403)."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise services.EventNotFound()
-    require_organiser(api_user(), event.organisation_id)
-    return event
+@bp.operation("/enrolments/<int:enrolment_id>", "DELETE", tag="events", auth=True, errors=(404, 409))
+@bp.response(200, Enrolment)
+def cancel_enrolment(enrolment_id):
+    """Cancel an enrolment (its participant until the deadline, or an organiser)."""
+    return services.cancel_enrolment(api_user(), enrolment_id)
 
 
-def enrolment_json(enrolment, row=None):
-    """An enrolment; with its participant row (organisers) the person, answers and attendance too."""
-    data = {"id": enrolment.id, "event_id": enrolment.event_id, "session_id": enrolment.session_id,
-            "status": enrolment.status}
-    if row is not None:
-        data.update(user=user_json(enrolment.user), answers={str(q.id): a for q, a in row.answers},
-                    waitlist_position=row.waitlist_position, attendance_count=row.attendance_count,
-                    enrolled_at=enrolment.created_at.isoformat())
-    return data
+@bp.operation("/enrolments/<int:enrolment_id>/approve", "POST", tag="events", auth=True, errors=(403, 404, 409))
+@bp.response(200, Enrolment)
+def approve_enrolment(enrolment_id):
+    """Approve a pending enrolment (organisers): confirmed if a seat is free, else waitlisted."""
+    return services.approve_enrolment(api_user(), enrolment_id)
 
 
-_dt = {"type": ["string", "null"], "format": "date-time"}
+@bp.operation("/enrolments/<int:enrolment_id>/decline", "POST", tag="events", auth=True, errors=(403, 404, 409))
+@bp.arguments(Decision, required=False)
+@bp.response(200, Enrolment)
+def decline_enrolment(data, enrolment_id):
+    """Decline a pending or waitlisted enrolment (organisers), with an optional reason."""
+    return services.decline_enrolment(api_user(), enrolment_id, reason=data["reason"])
 
-SCHEMAS = {
-    "EventSession": obj({
-        "id": {"type": "integer"}, "title": {"type": "string"}, "module_label": {"type": "string"},
-        "notes": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
-        "ends_at": {"type": "string", "format": "date-time"},
-        "venue": obj({"id": {"type": "integer"}, "name": {"type": "string"}, "city": {"type": "string"},
-                      "timezone": {"type": "string"}}),
-        "confirmed_count": {"type": "integer", "description": "session mode only"},
-        "waitlist_count": {"type": "integer"}, "seats_left": {"type": "integer"},
-    }, required=["id", "title", "starts_at", "ends_at", "venue"]),
-    "Event": obj({
-        "id": {"type": "integer"}, "title": {"type": "string"}, "description": {"type": "string"},
-        "organisation": {"type": "string"},
-        "programme": {"oneOf": [obj({"id": {"type": "integer"}, "title": {"type": "string"}}), {"type": "null"}]},
-        "enrolment_mode": {"type": "string", "enum": ["series", "session"]},
-        "capacity": {"type": "integer", "description": "per event (series) or per session"},
-        "min_participants": {"type": "integer"}, "confirmed_count": {"type": "integer"},
-        "waitlist_count": {"type": "integer"}, "seats_left": {"type": "integer"},
-        "will_take_place": {"type": "boolean"},
-        "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
-        "waitlist": {"type": "boolean"}, "requires_approval": {"type": "boolean"},
-        "registration_opens_at": _dt, "registration_closes_at": _dt, "cancel_until": _dt,
-        "facilitators": {"type": "array", "items": {"type": "string"}},
-        "questions": {"type": "array", "items": obj({
-            "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["text", "choice", "yesno"]},
-            "label": {"type": "string"}, "required": {"type": "boolean"},
-            "choices": {"type": "array", "items": {"type": "string"}}})},
-        "sessions": {"type": "array", "items": ref("EventSession")},
-        "ical_url": {"type": "string", "format": "uri", "description": "public iCalendar feed (no personal data)"},
-    }, required=["id", "title", "organisation", "programme", "enrolment_mode", "capacity", "min_participants",
-                 "confirmed_count", "waitlist_count", "seats_left", "status", "registration_closes_at",
-                 "sessions", "ical_url"]),
-    "Enrolment": obj({
-        "id": {"type": "integer"}, "event_id": {"type": "integer"}, "session_id": {"type": ["integer", "null"]},
-        "status": {"type": "string", "enum": ["pending", "confirmed", "waitlisted", "cancelled", "declined"]},
-        "user": obj({"id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"}}),
-        "answers": {"type": "object", "additionalProperties": {"type": "string"},
-                    "description": "question id -> answer"},
-        "waitlist_position": {"type": ["integer", "null"]}, "attendance_count": {"type": "integer"},
-        "enrolled_at": {"type": "string", "format": "date-time"},
-    }, required=["id", "status"]),
-}
 
-_event_id = path_param("event_id")
-_event_fields = {
-    "organisation": {"type": "string", "description": "slug"}, "title": {"type": "string"},
-    "description": {"type": "string"}, "programme_id": {"type": "integer"},
-    "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
-    "enrolment_mode": {"type": "string", "enum": ["series", "session"]},
-    "capacity": {"type": "integer", "minimum": 1}, "min_participants": {"type": "integer", "minimum": 0},
-    "waitlist": {"type": "boolean"}, "requires_approval": {"type": "boolean"},
-    "registration_opens_at": {"type": "string", "format": "date-time"},
-    "registration_closes_at": {"type": "string", "format": "date-time"},
-    "cancel_until": {"type": "string", "format": "date-time"},
-    "facilitators": {"type": "string", "description": "one per line; they take no seat"},
-}
+@bp.operation("/sessions/<int:session_id>/attendance/<int:enrolment_id>", "PUT", tag="events", auth=True,
+              errors=(403, 404, 409))
+@bp.arguments(Presence)
+@bp.response(200, Attendance)
+def set_attendance(data, session_id, enrolment_id):
+    """Check a confirmed participant in at a session, or undo it (organisers; idempotent)."""
+    present = services.set_attendance(api_user(), session_id, enrolment_id, data["present"])
+    return {"session_id": session_id, "enrolment_id": enrolment_id, "present": present}
 
-PATHS = {
-    "/events": {
-        "get": operation(
-            "Upcoming published events", {**ok("Events", {"type": "array", "items": ref("Event")}),
-                                          **errors(404, 422)},
-            params=[query_param("organisation", description="organisation slug"),
-                    query_param("programme", "integer"), query_param("from", fmt="date"),
-                    query_param("to", fmt="date"), query_param("q", description="words in the title")],
-            tags=["events"]),
-        "post": operation(
-            "Create an event with its sessions (organisers of the organisation)",
-            {**ok("Created", ref("Event"), status="201"), **errors(400, 401, 403, 404, 422)},
-            auth=True, tags=["events"],
-            body=obj({**_event_fields,
-                      "sessions": {"type": "array", "items": obj({
-                          "title": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
-                          "ends_at": {"type": "string", "format": "date-time"}, "venue_id": {"type": "integer"},
-                          "module_label": {"type": "string"}, "notes": {"type": "string"}},
-                          required=["title", "starts_at", "ends_at", "venue_id"])},
-                      "questions": {"type": "array", "items": obj({
-                          "label": {"type": "string"}, "kind": {"type": "string", "enum": ["text", "choice", "yesno"]},
-                          "required": {"type": "boolean"},
-                          "choices": {"type": "array", "items": {"type": "string"}}}, required=["label"])}},
-                     required=["organisation", "title", "capacity"])),
-    },
-    "/events/{event_id}": {
-        "get": operation("One event", {**ok("The event", ref("Event")), **errors(404)}, params=[_event_id],
-                         tags=["events"]),
-        "patch": operation(
-            "Change an event, e.g. capacity (promotes from the waitlist) or status (cancelled cancels every "
-            "enrolment)", {**ok("The event", ref("Event")), **errors(400, 401, 403, 404, 409, 422)},
-            params=[_event_id], auth=True, tags=["events"], body=obj(_event_fields)),
-    },
-    "/events/{event_id}/enrolments": {
-        "post": operation(
-            "Enrol (the whole series, or one session in session mode)",
-            {**ok("Enrolled", obj({"id": {"type": "integer"}, "status": {
-                "type": "string", "enum": ["confirmed", "waitlisted", "pending"]}}), status="201"),
-             **errors(400, 401, 404, 409, 422)},
-            params=[_event_id], auth=True, tags=["events"],
-            body=obj({"session_id": {"type": "integer"},
-                      "answers": {"type": "object", "description": "question id -> answer"}})),
-        "get": operation(
-            "Participants with status and answers (organisers)",
-            {**ok("Enrolments", {"type": "array", "items": ref("Enrolment")}), **errors(401, 403, 404)},
-            params=[_event_id], auth=True, tags=["events"]),
-    },
-    "/enrolments/{enrolment_id}": {"delete": operation(
-        "Cancel an enrolment (its participant until the deadline, or an organiser)",
-        {**ok("Cancelled", obj({"id": {"type": "integer"}, "status": {"type": "string", "enum": ["cancelled"]}})),
-         **errors(401, 404, 409)},
-        params=[path_param("enrolment_id")], auth=True, tags=["events"])},
-}
+
+@bp.operation("/me/enrolments", "GET", tag="accounts", auth=True)
+@bp.arguments(History, location="query")
+@bp.response(200, MyEnrolment(many=True))
+@bp.paginate()
+def my_enrolments(args):
+    """The caller's enrolments: upcoming first (``past=true``: the history, latest first)."""
+    return queries.enrolments_of(api_user(), past=args["past"])

@@ -1,37 +1,41 @@
-"""Health check and the OpenAPI document."""
+"""Health check, the OpenAPI document and its human-readable page."""
 import sqlalchemy as sa
-from flask import current_app, jsonify
+from flask import current_app, jsonify, make_response, render_template, url_for
 
 from ..extensions import db
 from . import bp
-from .schema import obj, ok, operation
+from .schema import OneOf, Out
 
 
-@bp.get("/health")
+class Health(Out):
+    status = OneOf(("ok", "degraded"), required=True)
+    database = OneOf(("ok", "unreachable"), required=True)
+
+
+@bp.operation("/health", "GET", tag="meta")
+@bp.response(200, Health, description="The service and its database answer")
+@bp.alt_response(503, schema=Health, description="The database is unreachable")
 def health():
-    """Liveness and database reachability, for load balancers and monitoring."""
+    """Health check: liveness and database reachability, for load balancers and monitoring."""
     try:
         db.session.execute(sa.text("SELECT 1"))
-        database = "ok"
+        ok = True
     except sa.exc.SQLAlchemyError:
-        database = "unreachable"
-    status = 200 if database == "ok" else 503
-    return jsonify({"status": "ok" if status == 200 else "degraded", "database": database}), status
+        ok = False
+    return {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unreachable"}, 200 if ok else 503
 
 
-@bp.get("/openapi.json")
+@bp.operation("/openapi.json", "GET", tag="meta")
+@bp.response(200, {"type": "object"}, description="OpenAPI 3.1")
 def openapi():
-    from . import ROUTE_MODULES
-    from .openapi import build_spec
+    """This document (OpenAPI 3.1)."""
+    from . import spec_of
 
-    return jsonify(build_spec(ROUTE_MODULES, current_app.config["BASE_URL"] + "/api/v1"))
+    return jsonify(spec_of(current_app))
 
 
-PATHS = {
-    "/health": {"get": operation("Health check", {
-        **ok("The service and its database answer", obj({"status": {"type": "string"},
-                                                          "database": {"type": "string"}})),
-        "503": {"description": "The database is unreachable"},
-    }, tags=["meta"])},
-    "/openapi.json": {"get": operation("This document", ok("OpenAPI 3.1", {"type": "object"}), tags=["meta"])},
-}
+@bp.operation("/docs", "GET", tag="meta")
+@bp.response(200, {"type": "string"}, content_type="text/html", description="Swagger UI")
+def docs():
+    """This document, readable (Swagger UI, served by the app itself)."""
+    return make_response(render_template("api/docs.html", spec_url=url_for("api.openapi")))

@@ -1,72 +1,64 @@
 """``/organisations`` and their venues."""
-from flask import jsonify
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
 
-from ..core.auth import api_user, require_organiser, token_required
-from ..core.http import validate_json_form
+from ..core.auth import api_user
 from ..organisations import queries, services
-from ..organisations.forms import VenueForm
 from . import bp
-from .schema import errors, obj, ok, operation, path_param, ref
-from .serialise import organisation_json, venue_json
+from .schema import Body, Id, Out, Text
 
 
-@bp.get("/organisations")
+class Organisation(Out):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    region = fields.String(required=True)
+    country = fields.String(required=True)
+    timezone = fields.String(required=True)
+    default_locale = fields.String(required=True)
+    is_partner = fields.Boolean(required=True, metadata={"description": "one of the eight InduCCI partners"})
+
+
+class Venue(Out):
+    id = Id(required=True)
+    organisation = fields.String(required=True, attribute="organisation.slug")
+    name = fields.String(required=True)
+    street = fields.String(required=True)
+    postcode = fields.String(required=True)
+    city = fields.String(required=True)
+    country = fields.String(required=True)
+    address = fields.String(required=True)
+    timezone = fields.String(required=True)
+    description = fields.String(required=True)
+
+
+class NewVenue(Body):
+    name = Text(200, required=True)
+    street = Text(200, load_default="")
+    postcode = Text(20, load_default="")
+    city = Text(120, required=True)
+    country = Text(2, required=True, validate=validate.Regexp(r"^[A-Za-z]{2}$", error=_l("Two letters, e.g. DE.")),
+                   metadata={"pattern": "^[A-Za-z]{2}$"})
+    timezone = Text(64, required=True, metadata={"description": "IANA, e.g. Europe/Vienna"})
+    description = Text(5000, load_default="")
+
+
+@bp.operation("/organisations", "GET", tag="organisations")
+@bp.response(200, Organisation(many=True))
 def list_organisations():
-    return jsonify([organisation_json(o) for o in queries.all_organisations()])
+    """The partner organisations."""
+    return queries.all_organisations()
 
 
-@bp.get("/organisations/<slug>/venues")
+@bp.operation("/organisations/<slug>/venues", "GET", tag="organisations", errors=(404,))
+@bp.response(200, Venue(many=True))
 def list_venues(slug):
-    org = queries.organisation_by_slug(slug)
-    return jsonify([venue_json(v) for v in queries.venues_of(org)])
+    """Venues of a partner."""
+    return queries.venues_of(queries.organisation_by_slug(slug))
 
 
-@bp.post("/organisations/<slug>/venues")
-@token_required
-def create_venue(slug):
-    org = queries.organisation_by_slug(slug)
-    # Check the role before the input, so outsiders learn nothing from validation.
-    require_organiser(api_user(), org.id)
-    form = validate_json_form(VenueForm)
-    venue = services.save_venue(api_user(), org.id, **{
-        name: getattr(form, name).data
-        for name in ("name", "street", "postcode", "city", "country", "timezone", "description")
-    })
-    return jsonify(venue_json(venue)), 201
-
-
-SCHEMAS = {
-    "Organisation": obj({
-        "slug": {"type": "string"}, "name": {"type": "string"}, "region": {"type": "string"},
-        "country": {"type": "string"}, "timezone": {"type": "string"}, "default_locale": {"type": "string"},
-        "is_partner": {"type": "boolean", "description": "one of the eight InduCCI partners"},
-    }, required=["slug", "name", "region", "country", "timezone"]),
-    "Venue": obj({
-        "id": {"type": "integer"}, "organisation": {"type": "string"}, "name": {"type": "string"},
-        "street": {"type": "string"}, "postcode": {"type": "string"}, "city": {"type": "string"},
-        "country": {"type": "string"}, "address": {"type": "string"}, "timezone": {"type": "string"},
-        "description": {"type": "string"},
-    }, required=["id", "name", "city", "country", "timezone"]),
-}
-
-_slug = path_param("slug", "string")
-
-PATHS = {
-    "/organisations": {"get": operation(
-        "The partner organisations", ok("All partners", {"type": "array", "items": ref("Organisation")}),
-        tags=["organisations"])},
-    "/organisations/{slug}/venues": {
-        "get": operation("Venues of a partner",
-                         {**ok("Venues", {"type": "array", "items": ref("Venue")}), **errors(404)},
-                         params=[_slug], tags=["organisations"]),
-        "post": operation(
-            "Add a venue (organisers of this organisation)",
-            {**ok("Created", ref("Venue"), status="201"), **errors(400, 401, 403, 404, 422)},
-            params=[_slug], auth=True, tags=["organisations"],
-            body=obj({"name": {"type": "string"}, "street": {"type": "string"}, "postcode": {"type": "string"},
-                      "city": {"type": "string"}, "country": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
-                      "timezone": {"type": "string", "description": "IANA, e.g. Europe/Vienna"},
-                      "description": {"type": "string"}},
-                     required=["name", "city", "country", "timezone"])),
-    },
-}
+@bp.operation("/organisations/<slug>/venues", "POST", tag="organisations", auth=True, errors=(403, 404))
+@bp.arguments(NewVenue)
+@bp.response(201, Venue)
+def create_venue(data, slug):
+    """Add a venue (organisers of this organisation)."""
+    return services.save_venue(api_user(), queries.organisation_by_slug(slug).id, **data)

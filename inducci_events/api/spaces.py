@@ -3,263 +3,238 @@
 Ranges are whole days at the listing's venue: ``from``/``start_date`` is the first day,
 ``to``/``end_date`` the first day *after* the range (end exclusive).
 """
-from datetime import date, timedelta
+from marshmallow import fields
 
-from flask import jsonify, request
-from flask_babel import gettext as _
-
-from ..core.auth import api_user, require_organiser, token_required
-from ..core.errors import ValidationFailed
-from ..core.http import json_body, validate_json_form
-from ..core.timeutil import isoformat_local
+from ..core.auth import api_user
 from ..organisations import queries as org_queries
 from ..spaces import queries, services
-from ..spaces.forms import BookingJSONForm, ListingJSONForm
 from ..spaces.models import BOOKING_MODES, BOOKING_STATUSES, KINDS, LISTING_STATUSES
 from . import bp
-from .serialise import ical_url
-from .schema import errors, obj, ok, operation, path_param, query_param, ref
+from .schema import Body, Bool, Bounded, Day, FeedUrl, History, Id, Int, LocalTime, OneOf, Out, Query, QueryInt, Text
 
-DEFAULT_AVAILABILITY_DAYS = 31
-
-
-def listing_json(listing):
-    return {
-        "id": listing.id, "title": listing.title, "organisation": listing.organisation.slug,
-        "programme": listing.programme.title if listing.programme else None,
-        "venue": listing.venue.name, "venue_id": listing.venue_id, "city": listing.venue.city,
-        "timezone": listing.venue.timezone, "kind": listing.kind, "units": listing.units,
-        "min_days": listing.min_days, "max_days": listing.max_days, "booking_mode": listing.booking_mode,
-        "available_from": listing.available_from.isoformat(), "available_until": listing.available_until.isoformat(),
-        "lead_days": listing.lead_days, "status": listing.status, "description": listing.description,
-        "terms": listing.terms,
-        "opening_hours": [{"weekday": h.weekday, "opens": h.opens.strftime("%H:%M"), "closes": h.closes.strftime("%H:%M")}
-                          for h in listing.opening_hours],
-        "blackouts": [{"start_date": b.start_date.isoformat(), "end_date": b.end_date.isoformat(), "reason": b.reason}
-                      for b in listing.blackouts],
-        "ical_url": ical_url("calendar.listing_feed", listing_id=listing.id),
-    }
+# --- input ---------------------------------------------------------------------------
 
 
-def booking_json(booking):
-    listing = booking.listing
-    return {
-        "id": booking.id, "listing_id": listing.id,
-        "status": booking.effective_status(queries.local_today(listing)),
-        "start_date": booking.start_date.isoformat(), "end_date": booking.end_date.isoformat(),
-        "units": booking.units, "purpose": booking.purpose,
-        "team": [{"name": m.name, "home_region": m.home_region} for m in booking.team],
-        "decline_reason": booking.decline_reason or None,
-        "created_at": isoformat_local(booking.created_at, listing.venue.timezone),
-    }
+class Range(Query):
+    start = Day(data_key="from", metadata={"description": "first day of the range"})
+    end = Day(data_key="to", metadata={"description": "day after the range (exclusive)"})
 
 
-def _date_arg(name):
-    text = request.args.get(name)
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(fields={name: [_("Not a date (YYYY-MM-DD).")]}) from None
+class SpaceFilter(Range):
+    organisation = Text(60, metadata={"description": "organisation slug"})
+    region = Text(120)
+    kind = OneOf(KINDS)
+    units = QueryInt(1, 1000, load_default=1, metadata={"description": "units needed"})
 
 
-def _range_args(required=False):
-    start, end = _date_arg("from"), _date_arg("to")
-    if (start is None) != (end is None):
-        raise ValidationFailed(fields={"to" if end is None else "from": [_("Give both from and to.")]})
-    if start is not None and end <= start:
-        raise ValidationFailed(fields={"to": [_("“to” must be after “from” (it is not included).")]})
-    if start is not None and (end - start).days > queries.MAX_RANGE_DAYS:
-        raise ValidationFailed(fields={"to": [_("Ask for at most %(n)d days at once.", n=queries.MAX_RANGE_DAYS)]})
-    return start, end
+class NewListing(Body):
+    organisation = Text(60, required=True, metadata={"description": "slug"})
+    venue_id = Id(required=True)
+    programme_id = Id(allow_none=True, load_default=None)
+    title = Text(200, required=True)
+    description = Text(20000, load_default="")
+    kind = OneOf(KINDS, required=True)
+    units = Int(1, 1000, required=True)
+    min_days = Int(1, 3660, required=True)
+    max_days = Int(1, 3660, required=True)
+    available_from = Day(required=True)
+    available_until = Day(required=True, metadata={"description": "last bookable day (included)"})
+    lead_days = Int(0, 365, load_default=0)
+    booking_mode = OneOf(BOOKING_MODES, required=True)
+    terms = Text(20000, load_default="")
+    status = OneOf(LISTING_STATUSES, load_default="published")
 
 
-@bp.get("/spaces")
-def list_spaces():
-    start, end = _range_args()
-    units = request.args.get("units", "1")
-    if not units.isdigit() or int(units) < 1:
-        raise ValidationFailed(fields={"units": [_("A whole number of at least 1.")]})
-    listings = queries.search(organisation=request.args.get("organisation") or None,
-                              region=request.args.get("region") or None, kind=request.args.get("kind") or None,
-                              start=start, end=end, units=int(units))
-    return jsonify([listing_json(x) for x in listings])
+class TeamMember(Body):
+    name = Text(120, required=True)
+    home_region = Text(120, load_default="")
 
 
-@bp.get("/spaces/<int:listing_id>")
+class NewBooking(Body):
+    start_date = Day(required=True)
+    end_date = Day(required=True, metadata={"description": "exclusive"})
+    units = Int(1, 1000, load_default=1)
+    purpose = Text(5000, required=True)
+    team = Bounded(fields.Nested(TeamMember), services.MAX_TEAM, load_default=list)
+    accept_terms = Bool(required=True, metadata={"description": "must be true"})
+
+
+class Decline(Body):
+    reason = Text(1000, load_default="", metadata={"description": "required: the creative sees it"})
+
+
+class InboxFilter(Query):
+    status = OneOf(BOOKING_STATUSES, metadata={"description": "e.g. requested: the open requests"})
+
+
+# --- output --------------------------------------------------------------------------
+
+
+class HourMinute(fields.String):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.strftime("%H:%M") if value is not None else None
+
+
+class OpeningHours(Out):
+    weekday = fields.Integer(required=True, metadata={"minimum": 0, "maximum": 6, "description": "0 = Monday"})
+    opens = HourMinute(required=True)
+    closes = HourMinute(required=True)
+
+
+class Blackout(Out):
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True, metadata={"description": "exclusive"})
+    reason = fields.String(required=True)
+
+
+class SpaceListing(Out):
+    id = Id(required=True)
+    title = fields.String(required=True)
+    organisation = fields.String(required=True, attribute="organisation.slug")
+    programme = fields.String(required=True, allow_none=True, attribute="programme.title", dump_default=None)
+    venue = fields.String(required=True, attribute="venue.name", metadata={"description": "the venue's name"})
+    venue_id = Id(required=True)
+    city = fields.String(required=True, attribute="venue.city")
+    timezone = fields.String(required=True, attribute="venue.timezone",
+                             metadata={"description": "IANA zone of the venue; dates are its local days"})
+    kind = OneOf(KINDS, required=True)
+    units = fields.Integer(required=True)
+    min_days = fields.Integer(required=True)
+    max_days = fields.Integer(required=True)
+    booking_mode = OneOf(BOOKING_MODES, required=True)
+    available_from = fields.Date(required=True)
+    available_until = fields.Date(required=True, metadata={"description": "last bookable day (included)"})
+    lead_days = fields.Integer(required=True)
+    status = OneOf(LISTING_STATUSES, required=True)
+    description = fields.String(required=True)
+    terms = fields.String(required=True)
+    opening_hours = fields.List(fields.Nested(OpeningHours), required=True)
+    blackouts = fields.List(fields.Nested(Blackout), required=True)
+    ical_url = FeedUrl("calendar.listing_feed", "listing_id", "id")
+
+
+class IsSet(fields.Boolean):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value is not None
+
+
+class SpaceDay(Out):
+    date = fields.Date(required=True)
+    free_units = fields.Integer(required=True)
+    closed = IsSet(required=True, metadata={"description": "outside the window or in a blackout"})
+
+
+class SpaceTeamMember(Out):
+    name = fields.String(required=True)
+    home_region = fields.String(required=True)
+
+
+class SpaceBooking(Out):
+    id = Id(required=True)
+    listing_id = Id(required=True)
+    status = fields.Method("_status", required=True, metadata={"type": "string", "enum": list(BOOKING_STATUSES)})
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True, metadata={"description": "exclusive"})
+    units = fields.Integer(required=True)
+    purpose = fields.String(required=True)
+    team = fields.List(fields.Nested(SpaceTeamMember), required=True)
+    decline_reason = fields.Method("_decline_reason", required=True, metadata={"type": ["string", "null"]})
+    created_at = LocalTime("listing.venue.timezone", required=True)
+
+    def _status(self, booking):
+        return booking.effective_status(queries.local_today(booking.listing))
+
+    def _decline_reason(self, booking):
+        return booking.decline_reason or None
+
+
+class OrganisationBooking(SpaceBooking):
+    listing_title = fields.String(required=True, attribute="listing.title")
+    creative = fields.String(required=True, attribute="user.name")
+
+
+# --- routes --------------------------------------------------------------------------
+
+
+@bp.operation("/spaces", "GET", tag="spaces")
+@bp.arguments(SpaceFilter, location="query")
+@bp.response(200, SpaceListing(many=True))
+@bp.paginate()
+def list_spaces(args):
+    """Published listings; with from/to only those free for the whole range."""
+    start, end = queries.checked_range(args.get("start"), args.get("end"))
+    return queries.search(organisation=args.get("organisation"), region=args.get("region"),
+                          kind=args.get("kind"), start=start, end=end, units=args["units"])
+
+
+@bp.operation("/spaces/<int:listing_id>", "GET", tag="spaces", errors=(404,))
+@bp.response(200, SpaceListing)
 def get_space(listing_id):
-    return jsonify(listing_json(queries.visible_listing(listing_id)))
+    """One listing."""
+    return queries.visible_listing(listing_id)
 
 
-@bp.get("/spaces/<int:listing_id>/availability")
-def space_availability(listing_id):
-    listing = queries.visible_listing(listing_id)
-    start, end = _range_args()
-    if start is None:
-        start = queries.local_today(listing)
-        end = start + timedelta(days=DEFAULT_AVAILABILITY_DAYS)
-    return jsonify([{"date": d.date.isoformat(), "free_units": d.free_units, "closed": d.closed is not None}
-                    for d in queries.availability(listing, start, end)])
+@bp.operation("/spaces/<int:listing_id>/availability", "GET", tag="spaces", errors=(404,))
+@bp.arguments(Range, location="query")
+@bp.response(200, SpaceDay(many=True))
+def space_availability(args, listing_id):
+    """Free units per day (default: the next 31 days)."""
+    return queries.availability_for(queries.visible_listing(listing_id), args.get("start"), args.get("end"))
 
 
-@bp.post("/spaces")
-@token_required
-def create_space():
-    data = json_body()
-    slug = data.get("organisation")
-    if not isinstance(slug, str) or not slug:
-        raise ValidationFailed(fields={"organisation": [_("The organisation's slug is required.")]})
-    org = org_queries.organisation_by_slug(slug)
-    # Check the role before the input, so outsiders learn nothing from validation.
-    require_organiser(api_user(), org.id)
-    form = validate_json_form(ListingJSONForm, data)
-    listing = services.save_listing(api_user(), org.id, **{
-        name: getattr(form, name).data for name in (
-            "venue_id", "programme_id", "title", "description", "kind", "units", "min_days", "max_days",
-            "available_from", "available_until", "booking_mode", "terms")},
-        lead_days=form.lead_days.data or 0, status=form.status.data or "published")
-    return jsonify(listing_json(listing)), 201
+@bp.operation("/spaces", "POST", tag="spaces", auth=True, errors=(403, 404))
+@bp.arguments(NewListing)
+@bp.response(201, SpaceListing)
+def create_space(data):
+    """Create a listing (organisers of the organisation); status defaults to published."""
+    org = org_queries.organisation_by_slug(data.pop("organisation"))
+    return services.save_listing(api_user(), org.id, **data)
 
 
-def _team(data):
-    team = data.pop("team", None) or []
-    message = _("A list of people: [{\"name\": …, \"home_region\": …}].")
-    if not isinstance(team, list):
-        raise ValidationFailed(fields={"team": [message]})
-    members = []
-    for item in team:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
-                or not isinstance(item.get("home_region", ""), str):
-            raise ValidationFailed(fields={"team": [message]})
-        members.append((item["name"], item.get("home_region", "")))
-    return members
+@bp.operation("/spaces/<int:listing_id>/bookings", "POST", tag="spaces", auth=True, errors=(404, 409))
+@bp.arguments(NewBooking)
+@bp.response(201, SpaceBooking)
+def create_space_booking(data, listing_id):
+    """Request (request mode) or book (instant mode) whole days [start_date, end_date)."""
+    data["team"] = [(m["name"], m["home_region"]) for m in data["team"]]
+    return services.create_booking(api_user(), listing_id, **data)
 
 
-@bp.post("/spaces/<int:listing_id>/bookings")
-@token_required
-def create_space_booking(listing_id):
-    data = dict(json_body())
-    team = _team(data)
-    form = validate_json_form(BookingJSONForm, data)
-    booking = services.create_booking(
-        api_user(), listing_id, start_date=form.start_date.data, end_date=form.end_date.data,
-        units=form.units.data or 1, purpose=form.purpose.data or "", team=team,
-        accept_terms=data.get("accept_terms") is True)
-    return jsonify(booking_json(booking)), 201
-
-
-@bp.post("/space-bookings/<int:booking_id>/approve")
-@token_required
+@bp.operation("/space-bookings/<int:booking_id>/approve", "POST", tag="spaces", auth=True, errors=(403, 404, 409))
+@bp.response(200, SpaceBooking)
 def approve_space_booking(booking_id):
-    return jsonify(booking_json(services.approve_booking(api_user(), booking_id)))
+    """Approve a request (organisers); 409 no_capacity when it no longer fits."""
+    return services.approve_booking(api_user(), booking_id)
 
 
-@bp.post("/space-bookings/<int:booking_id>/decline")
-@token_required
-def decline_space_booking(booking_id):
-    data = json_body()
-    reason = data.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        raise ValidationFailed(fields={"reason": [_("Expected text here.")]})
-    return jsonify(booking_json(services.decline_booking(api_user(), booking_id, reason or "")))
+@bp.operation("/space-bookings/<int:booking_id>/decline", "POST", tag="spaces", auth=True, errors=(403, 404, 409))
+@bp.arguments(Decline, required=False)
+@bp.response(200, SpaceBooking)
+def decline_space_booking(data, booking_id):
+    """Decline a request with a reason the creative sees (organisers)."""
+    return services.decline_booking(api_user(), booking_id, data["reason"])
 
 
-@bp.delete("/space-bookings/<int:booking_id>")
-@token_required
+@bp.operation("/space-bookings/<int:booking_id>", "DELETE", tag="spaces", auth=True, errors=(404, 409))
+@bp.response(200, SpaceBooking)
 def cancel_space_booking(booking_id):
-    return jsonify(booking_json(services.cancel_booking(api_user(), booking_id)))
+    """Cancel a booking (its creative or the listing's organisers)."""
+    return services.cancel_booking(api_user(), booking_id)
 
 
-_DATE = {"type": "string", "format": "date"}
+@bp.operation("/me/space-bookings", "GET", tag="accounts", auth=True)
+@bp.arguments(History, location="query")
+@bp.response(200, SpaceBooking(many=True))
+@bp.paginate()
+def my_space_bookings(args):
+    """The caller's space bookings: not over yet, soonest first (``past=true``: the history)."""
+    return queries.bookings_of(api_user(), past=args["past"])
 
-SCHEMAS = {
-    "SpaceListing": obj({
-        "id": {"type": "integer"}, "title": {"type": "string"}, "organisation": {"type": "string"},
-        "programme": {"type": ["string", "null"]}, "venue": {"type": "string", "description": "the venue's name"},
-        "venue_id": {"type": "integer"}, "city": {"type": "string"},
-        "timezone": {"type": "string", "description": "IANA zone of the venue; dates are its local days"},
-        "kind": {"type": "string", "enum": list(KINDS)}, "units": {"type": "integer", "minimum": 1},
-        "min_days": {"type": "integer"}, "max_days": {"type": "integer"},
-        "booking_mode": {"type": "string", "enum": list(BOOKING_MODES)},
-        "available_from": _DATE, "available_until": {**_DATE, "description": "last bookable day (included)"},
-        "lead_days": {"type": "integer"}, "status": {"type": "string", "enum": list(LISTING_STATUSES)},
-        "description": {"type": "string"}, "terms": {"type": "string"},
-        "opening_hours": {"type": "array", "items": obj({
-            "weekday": {"type": "integer", "minimum": 0, "maximum": 6, "description": "0 = Monday"},
-            "opens": {"type": "string"}, "closes": {"type": "string"}})},
-        "blackouts": {"type": "array", "items": obj({
-            "start_date": _DATE, "end_date": {**_DATE, "description": "exclusive"}, "reason": {"type": "string"}})},
-        "ical_url": {"type": "string", "format": "uri", "description": "public iCalendar feed (no personal data)"},
-    }, required=["id", "title", "venue", "kind", "units", "min_days", "max_days", "booking_mode", "ical_url"]),
-    "SpaceDay": obj({"date": _DATE, "free_units": {"type": "integer", "minimum": 0},
-                     "closed": {"type": "boolean", "description": "outside the window or in a blackout"}},
-                    required=["date", "free_units"]),
-    "SpaceBooking": obj({
-        "id": {"type": "integer"}, "listing_id": {"type": "integer"},
-        "status": {"type": "string", "enum": list(BOOKING_STATUSES)},
-        "start_date": _DATE, "end_date": {**_DATE, "description": "exclusive"}, "units": {"type": "integer"},
-        "purpose": {"type": "string"},
-        "team": {"type": "array", "items": obj({"name": {"type": "string"}, "home_region": {"type": "string"}})},
-        "decline_reason": {"type": ["string", "null"]}, "created_at": {"type": "string", "format": "date-time"},
-    }, required=["id", "status"]),
-}
 
-_listing_id = path_param("listing_id")
-_booking_id = path_param("booking_id")
-_from = query_param("from", fmt="date", description="first day of the range")
-_to = query_param("to", fmt="date", description="day after the range (exclusive)")
-_booking_ok = ok("The booking", ref("SpaceBooking"))
-
-PATHS = {
-    "/spaces": {
-        "get": operation(
-            "Published listings; with from/to only those free for the whole range",
-            {**ok("Listings", {"type": "array", "items": ref("SpaceListing")}), **errors(422)},
-            params=[query_param("organisation", description="organisation slug"), query_param("region"),
-                    query_param("kind"), _from, _to, query_param("units", "integer", description="units needed")],
-            tags=["spaces"]),
-        "post": operation(
-            "Create a listing (organisers of the organisation); status defaults to published",
-            {**ok("Created", ref("SpaceListing"), status="201"), **errors(400, 401, 403, 404, 422)},
-            auth=True, tags=["spaces"],
-            body=obj({"organisation": {"type": "string"}, "venue_id": {"type": "integer"},
-                      "programme_id": {"type": "integer"}, "title": {"type": "string"},
-                      "description": {"type": "string"}, "kind": {"type": "string", "enum": list(KINDS)},
-                      "units": {"type": "integer", "minimum": 1}, "min_days": {"type": "integer", "minimum": 1},
-                      "max_days": {"type": "integer", "minimum": 1}, "available_from": _DATE,
-                      "available_until": _DATE, "lead_days": {"type": "integer", "minimum": 0},
-                      "booking_mode": {"type": "string", "enum": list(BOOKING_MODES)},
-                      "terms": {"type": "string"}, "status": {"type": "string", "enum": list(LISTING_STATUSES)}},
-                     required=["organisation", "venue_id", "title", "kind", "units", "min_days", "max_days",
-                               "available_from", "available_until", "booking_mode"])),
-    },
-    "/spaces/{listing_id}": {"get": operation(
-        "One listing", {**ok("The listing", ref("SpaceListing")), **errors(404)}, params=[_listing_id],
-        tags=["spaces"])},
-    "/spaces/{listing_id}/availability": {"get": operation(
-        "Free units per day (default: the next 31 days)",
-        {**ok("One entry per day", {"type": "array", "items": ref("SpaceDay")}), **errors(404, 422)},
-        params=[_listing_id, _from, _to], tags=["spaces"])},
-    "/spaces/{listing_id}/bookings": {"post": operation(
-        "Request (request mode) or book (instant mode) whole days [start_date, end_date)",
-        {**ok("Created: requested or confirmed", ref("SpaceBooking"), status="201"),
-         **errors(400, 401, 404, 409, 422)},
-        params=[_listing_id], auth=True, tags=["spaces"],
-        body=obj({"start_date": _DATE, "end_date": {**_DATE, "description": "exclusive"},
-                  "units": {"type": "integer", "minimum": 1, "default": 1}, "purpose": {"type": "string"},
-                  "team": {"type": "array", "items": obj({"name": {"type": "string"},
-                                                          "home_region": {"type": "string"}}, required=["name"])},
-                  "accept_terms": {"type": "boolean", "const": True}},
-                 required=["start_date", "end_date", "purpose", "accept_terms"]))},
-    "/space-bookings/{booking_id}/approve": {"post": operation(
-        "Approve a request (organisers); 409 no_capacity when it no longer fits",
-        {**_booking_ok, **errors(401, 403, 404, 409)}, params=[_booking_id], auth=True, tags=["spaces"])},
-    "/space-bookings/{booking_id}/decline": {"post": operation(
-        "Decline a request with a reason the creative sees (organisers)",
-        {**_booking_ok, **errors(400, 401, 403, 404, 409, 422)}, params=[_booking_id], auth=True, tags=["spaces"],
-        body=obj({"reason": {"type": "string"}}, required=["reason"]))},
-    "/space-bookings/{booking_id}": {"delete": operation(
-        "Cancel a booking (its creative or the listing's organisers)",
-        {**_booking_ok, **errors(401, 404, 409)}, params=[_booking_id], auth=True, tags=["spaces"])},
-}
+@bp.operation("/organisations/<slug>/space-bookings", "GET", tag="spaces", auth=True, errors=(403, 404))
+@bp.arguments(InboxFilter, location="query")
+@bp.response(200, OrganisationBooking(many=True))
+@bp.paginate()
+def organisation_space_bookings(args, slug):
+    """The organisation's bookings (organisers); ``status=requested`` is the inbox of open requests."""
+    return queries.bookings_with_status(org_queries.managed_by(slug, api_user()), args.get("status"))

@@ -19,7 +19,6 @@ from flask import current_app, flash, jsonify, make_response, render_template, r
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
@@ -121,62 +120,6 @@ def show_error_on_form(form, error):
             flash(" ".join(str(m) for m in messages), "error")
         else:
             field.errors = list(field.errors) + [str(m) for m in messages]
-
-
-def json_body():
-    """The request's JSON object, or :class:`BadRequest` with a clear message."""
-    data = request.get_json(silent=True)
-    if data is None:
-        raise BadRequest("malformed_json", _("The request body must be valid JSON (Content-Type: application/json)."))
-    if not isinstance(data, dict):
-        raise BadRequest("malformed_json", _("The request body must be a JSON object."))
-    return data
-
-
-def json_to_formdata(data):
-    """Adapt a JSON object to the MultiDict WTForms reads, so one form serves HTML and JSON.
-
-    Lists become repeated keys, booleans become checkbox values, ``null`` is left out;
-    a nested object where a plain value belongs is a :class:`ValidationFailed`.
-    """
-    pairs, wrong = [], {}
-    for key, value in data.items():
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            if item is None:
-                continue
-            if isinstance(item, bool):
-                if item:
-                    pairs.append((key, "y"))
-                continue
-            if isinstance(item, (dict, list)):
-                wrong[key] = [_("Expected a plain value (text, number or true/false) here.")]
-                continue
-            pairs.append((key, str(item)))
-    if wrong:
-        raise ValidationFailed(fields=wrong)
-    return MultiDict(pairs)
-
-
-def validate_json_form(form_class, data=None, **kwargs):
-    """Validate a JSON body with a WTForms class; :class:`ValidationFailed` (422) on errors."""
-    if data is None:
-        data = json_body()
-    form = form_class(formdata=json_to_formdata(data), meta={"csrf": False}, **kwargs)
-    if not form.validate():
-        raise ValidationFailed(fields=form_errors(form))
-    return form
-
-
-def form_errors(form):
-    errors = {}
-    for name, messages in form.errors.items():
-        if isinstance(messages, dict):  # FormField / FieldList
-            for sub, sub_messages in messages.items():
-                errors[f"{name}.{sub}"] = [str(m) for m in sub_messages]
-        else:
-            errors[name] = [str(m) for m in messages]
-    return errors
 
 
 # --- hostile input: refused before any view (or CSRFProtect) reads it ------------------

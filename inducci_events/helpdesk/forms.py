@@ -1,4 +1,4 @@
-"""Help-desk forms: pages use them with CSRF, the API without (``validate_json_form``)."""
+"""Help-desk forms for the pages (the API has its schemas)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, Field, IntegerField, SelectField, SelectMultipleField, StringField,
@@ -75,15 +75,6 @@ class DeskForm(FlaskForm):
                                            validators=[InputRequired(), NumberRange(1, 50)])
 
 
-class ApiDeskForm(DeskForm):
-    organisation = StringField(validators=[InputRequired(), Length(max=60)])
-    venue_id = IntegerField(validators=[Optional()])
-    lead_time_hours = IntegerField(default=12, validators=[Optional(), NumberRange(0, 720)])
-    horizon_days = IntegerField(default=56, validators=[Optional(), NumberRange(1, 365)])
-    cancel_until_hours = IntegerField(default=24, validators=[Optional(), NumberRange(0, 720)])
-    max_upcoming_per_person = IntegerField(default=3, validators=[Optional(), NumberRange(1, 50)])
-
-
 class AdviserForm(FlaskForm):
     email = StringField(_l("E-mail address of the adviser"),
                         description=_l("The person needs an account and the adviser role at your organisation."),
@@ -109,11 +100,6 @@ class RuleForm(_HoursFields):
     weekdays = SelectMultipleField(_l("Weekdays"), choices=WEEKDAYS, coerce=int, validators=[InputRequired()])
     valid_from = DateField(_l("Valid from"), validators=[InputRequired(), within_years])
     valid_until = DateField(_l("Valid until"), validators=[Optional(), within_years])
-
-
-class ApiRuleForm(RuleForm):
-    adviser_id = IntegerField(validators=[InputRequired()])
-    mode = SelectField(choices=MODES, default="onsite", validators=[Optional()])
 
 
 class ExtraHoursForm(_HoursFields):

@@ -1,6 +1,7 @@
 """Read-only look-ups for pages, API and the benchmark: desks, free slots, agendas, use."""
 from collections import Counter
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -174,3 +175,67 @@ def desk_use(desk):
         "per_topic": sorted(per_topic.items(), key=lambda kv: (-kv[1], kv[0])),
         "per_month": sorted(per_month.items()),
     }
+
+
+# --- API look-ups -------------------------------------------------------------------------
+
+#: The longest range of free slots asked for at once (days).
+MAX_SLOT_RANGE_DAYS = 62
+
+
+def local_today(desk, now=None):
+    """Today's date in the desk's zone."""
+    return (now or utcnow()).astimezone(zone(desk.timezone)).date()
+
+
+class DeskSlot(NamedTuple):
+    """A free slot with the zone its desk shows times in."""
+
+    adviser_id: int
+    starts_at: datetime
+    ends_at: datetime
+    seats_left: int
+    mode: str
+    timezone: str
+
+
+def slots_between(desk, first=None, last=None, *, now=None):
+    """Free slots of ``desk`` on the local days ``first``..``last`` (both included; default:
+    from the desk's today, a week).
+
+    :raises ValidationFailed: ``last`` before ``first``, or more than 62 days.
+    """
+    from flask_babel import gettext as _
+
+    from ..core.errors import ValidationFailed
+
+    first = first or local_today(desk, now)
+    last = last or first + timedelta(days=7)
+    if last < first:
+        raise ValidationFailed(fields={"to": [_("“to” must not be before “from”.")]})
+    if (last - first).days > MAX_SLOT_RANGE_DAYS:
+        raise ValidationFailed(fields={"to": [_("At most %(n)d days at once.", n=MAX_SLOT_RANGE_DAYS)]})
+    start, end = local_day_bounds(first, desk.timezone, days=(last - first).days + 1)
+    return [DeskSlot(s.adviser_id, s.starts_at, s.ends_at, s.seats_left, s.mode, desk.timezone)
+            for s in free_slots([desk.id], start, end, now=now)]
+
+
+def meeting_link_for(appointment, viewer, now=None):
+    """The desk's online meeting link, for the booked person only, while the online
+    appointment is confirmed and has not started yet (pages and API)."""
+    if (viewer is None or viewer.id != appointment.user_id or appointment.mode != "online"
+            or appointment.status != "confirmed" or appointment.starts_at <= (now or utcnow())):
+        return None
+    return appointment.desk.meeting_link or None
+
+
+def appointments_of(user, *, past=False, now=None):
+    """The user's appointments: those not over yet, soonest first; with ``past``, the
+    ones that have ended, latest first."""
+    now = now or utcnow()
+    stmt = sa.select(Appointment).where(Appointment.user_id == user.id)
+    if past:
+        stmt = stmt.where(Appointment.ends_at <= now).order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+    else:
+        stmt = stmt.where(Appointment.ends_at > now).order_by(Appointment.starts_at, Appointment.id)
+    return db.session.scalars(stmt).unique().all()

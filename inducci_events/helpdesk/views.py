@@ -109,8 +109,8 @@ def request_mentoring(desk_id):
 def mine():
     now = utcnow()
     appointments = queries.appointments_of_user(current_user)
-    rows = [dict(a=a, can_cancel=services.can_cancel(a, current_user, now), upcoming=a.starts_at > now)
-            for a in appointments]
+    rows = [dict(a=a, can_cancel=services.can_cancel(a, current_user, now), upcoming=a.starts_at > now,
+                 meeting_link=queries.meeting_link_for(a, current_user, now)) for a in appointments]
     return render_template("helpdesk/mine.html", rows=rows,
                            requests=queries.mentoring_requests_of_user(current_user))
 

@@ -1,4 +1,4 @@
-"""Programme and venue forms for organisers (also the API's venue input)."""
+"""Programme and venue forms for organisers' pages (the API has its schemas)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField

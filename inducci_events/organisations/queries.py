@@ -21,6 +21,9 @@ def organisations_with_programmes():
 
 
 def organisation_by_slug(slug):
+    """The organisation ``slug``; text no slug can be (NUL, lone surrogates, too long) is simply not found."""
+    if not isinstance(slug, str) or len(slug) > 60 or not slug.isprintable():
+        raise NotFound("organisation_not_found")
     org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
     if org is None:
         raise NotFound("organisation_not_found")

@@ -1,11 +1,10 @@
-"""Forms for listings and bookings (pages), also used to check the API's JSON input."""
+"""Forms for listings and bookings (pages; the API has its schemas)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.timeutil import within_years
-from .models import BOOKING_MODES, KINDS, LISTING_STATUSES
 
 KIND_LABELS = {
     "shop": _l("Shop"), "studio": _l("Studio"), "showroom_shelf": _l("Showroom shelf"), "box": _l("Box"),
@@ -54,16 +53,6 @@ class BookingForm(FlaskForm):
     accept_terms = BooleanField(_l("I accept the terms of use"))
 
 
-class BookingJSONForm(FlaskForm):
-    """``POST /api/v1/spaces/<id>/bookings``: ``end_date`` is exclusive."""
-
-    start_date = DateField("start_date", validators=[InputRequired(), within_years])
-    end_date = DateField("end_date", validators=[InputRequired(), within_years])
-    units = IntegerField("units", default=1, validators=[Optional(), NumberRange(min=1, max=1000)])
-    purpose = TextAreaField("purpose", validators=[Optional(), Length(max=5000)])
-    accept_terms = BooleanField("accept_terms")
-
-
 class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Reason (the creative will see it)"), validators=[InputRequired(), Length(max=1000)])
 
@@ -96,27 +85,6 @@ class ListingForm(FlaskForm):
         validators=[Optional(), Length(max=5000)])
     status = SelectField(_l("Status"), choices=choices(LISTING_STATUS_LABELS.items()), default="draft",
                          validators=[InputRequired()])
-
-
-class ListingJSONForm(FlaskForm):
-    """``POST /api/v1/spaces`` (``status`` defaults to published there)."""
-
-    organisation = StringField("organisation", validators=[InputRequired(), Length(max=60)])
-    venue_id = IntegerField("venue_id", validators=[InputRequired()])
-    programme_id = IntegerField("programme_id", validators=[Optional()])
-    title = StringField("title", validators=[InputRequired(), Length(max=200)])
-    description = TextAreaField("description", validators=[Optional(), Length(max=20000)])
-    kind = SelectField("kind", choices=choices((k, k) for k in KINDS), validators=[InputRequired()])
-    units = IntegerField("units", validators=[InputRequired(), NumberRange(min=1, max=1000)])
-    min_days = IntegerField("min_days", validators=[InputRequired()] + _DAYS)
-    max_days = IntegerField("max_days", validators=[InputRequired()] + _DAYS)
-    available_from = DateField("available_from", validators=[InputRequired(), within_years])
-    available_until = DateField("available_until", validators=[InputRequired(), within_years])
-    lead_days = IntegerField("lead_days", default=0, validators=[Optional(), NumberRange(min=0, max=365)])
-    booking_mode = SelectField("booking_mode", choices=choices((m, m) for m in BOOKING_MODES), validators=[InputRequired()])
-    terms = TextAreaField("terms", validators=[Optional(), Length(max=20000)])
-    status = SelectField("status", choices=choices((s, s) for s in LISTING_STATUSES), default="published",
-                         validators=[Optional()])
 
 
 def parse_team(text):

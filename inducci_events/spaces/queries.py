@@ -310,3 +310,58 @@ def venues_and_programmes(org):
     programmes = db.session.scalars(
         sa.select(Programme).where(Programme.organisation_id == org.id).order_by(Programme.title)).all()
     return venues, programmes
+
+
+# --- API look-ups -------------------------------------------------------------------------
+
+#: Without a range, availability covers this many days from today.
+DEFAULT_AVAILABILITY_DAYS = 31
+
+
+def checked_range(start, end):
+    """A ``[start, end)`` asked for by a client: both or neither, ``end`` after ``start``, at
+    most :data:`MAX_RANGE_DAYS` days. Returns ``(start, end)``.
+
+    :raises ValidationFailed: naming the argument (``from``/``to``) that is wrong.
+    """
+    from flask_babel import gettext as _
+
+    from ..core.errors import ValidationFailed
+
+    if (start is None) != (end is None):
+        raise ValidationFailed(fields={"to" if end is None else "from": [_("Give both from and to.")]})
+    if start is not None and end <= start:
+        raise ValidationFailed(fields={"to": [_("“to” must be after “from” (it is not included).")]})
+    if start is not None and (end - start).days > MAX_RANGE_DAYS:
+        raise ValidationFailed(fields={"to": [_("Ask for at most %(n)d days at once.", n=MAX_RANGE_DAYS)]})
+    return start, end
+
+
+def availability_for(listing, start=None, end=None, *, now=None):
+    """Free units per day of ``[start, end)`` (checked), by default the next 31 days at the venue."""
+    start, end = checked_range(start, end)
+    if start is None:
+        start = local_today(listing, now)
+        end = start + timedelta(days=DEFAULT_AVAILABILITY_DAYS)
+    return availability(listing, start, end, now=now)
+
+
+def bookings_of(user, *, past=False, now=None):
+    """The user's bookings: those not over yet (end after the venue's today), soonest first;
+    with ``past``, the others, latest first."""
+    rows = db.session.scalars(sa.select(SpaceBooking).where(SpaceBooking.user_id == user.id)
+                              .order_by(SpaceBooking.start_date, SpaceBooking.id)).all()
+    found = [b for b in rows if (b.end_date <= local_today(b.listing, now)) == past]
+    return list(reversed(found)) if past else found
+
+
+def bookings_with_status(org, status=None, *, now=None):
+    """The organisation's bookings, soonest first; ``status`` filters by the status people
+    see (a request whose start day has come counts as expired)."""
+    rows = db.session.scalars(
+        sa.select(SpaceBooking).join(SpaceListing, SpaceBooking.listing_id == SpaceListing.id)
+        .where(SpaceListing.organisation_id == org.id).options(selectinload(SpaceBooking.user))
+        .order_by(SpaceBooking.start_date, SpaceBooking.id)).all()
+    if status is None:
+        return rows
+    return [b for b in rows if b.effective_status(local_today(b.listing, now)) == status]

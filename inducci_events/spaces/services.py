@@ -145,12 +145,14 @@ def create_booking(actor, listing_id, *, start_date, end_date, units=1, purpose=
     :raises Unauthorized: nobody is logged in.
     :raises NotFound: no such listing.
     :raises ListingNotBookable: the listing is a draft or archived.
-    :raises ValidationFailed: terms not accepted, or see :func:`check_booking_range`.
+    :raises ValidationFailed: no purpose given, terms not accepted, or see :func:`check_booking_range`.
     :raises NoCapacity: some day has fewer than ``units`` free units.
     :raises AlreadyBooked: the actor already has an active booking starting that day here.
     """
     _require_user(actor)
     now = now or utcnow()
+    if not (purpose or "").strip():
+        raise _invalid("purpose_missing", "purpose", _("Say what you want to try in the space."))
     team = [(n.strip()[:120], (r or "").strip()[:120]) for n, r in team if n and n.strip()]
     if len(team) > MAX_TEAM:
         raise _invalid("team_too_large", "team", _("A team has at most %(n)d members.", n=MAX_TEAM))

@@ -1,12 +1,12 @@
-"""Forms for events, sessions, questions and enrolment (HTML), and the API's JSON input."""
+"""Forms for events, sessions, questions and enrolment (HTML pages; the API has its schemas)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..core.timeutil import parse_iso_datetime, within_years
+from ..core.timeutil import within_years
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -106,58 +106,3 @@ def enrol_form_class(questions):
             field = TextAreaField(question.label, validators=[presence, Length(max=2000)])
         setattr(EnrolForm, question.field_name, field)
     return EnrolForm
-
-
-# --- API input ----------------------------------------------------------------------------
-
-
-class IsoDateTime(StringField):
-    """ISO 8601 with an offset -> aware UTC (``data``); naive or malformed text is an error."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0]:
-            try:
-                self.data = parse_iso_datetime(valuelist[0])
-            except ValueError:
-                raise ValueError(_l("An ISO 8601 time with offset, e.g. 2026-03-10T09:00:00+01:00.")) from None
-
-
-class ApiEventForm(FlaskForm):
-    """``POST /events`` and ``PATCH /events/<id>`` (a PATCH uses only the keys it sends)."""
-
-    organisation = StringField(validators=[Optional(), Length(max=60)])
-    title = StringField(validators=[Optional(), Length(min=1, max=200)])
-    description = StringField(validators=[Optional(), Length(max=20000)])
-    programme_id = IntegerField(validators=[Optional()])
-    status = SelectField(choices=choices(*((v, v) for v in ("draft", "published", "cancelled"))),
-                         validators=[Optional()])
-    enrolment_mode = SelectField(choices=choices(("series", "series"), ("session", "session")), validators=[Optional()])
-    capacity = IntegerField(validators=[Optional(), NumberRange(min=1, max=100000)])
-    min_participants = IntegerField(validators=[Optional(), NumberRange(min=0, max=100000)])
-    waitlist = BooleanField()
-    requires_approval = BooleanField()
-    registration_opens_at = IsoDateTime(validators=[Optional()])
-    registration_closes_at = IsoDateTime(validators=[Optional()])
-    cancel_until = IsoDateTime(validators=[Optional()])
-    facilitators = StringField(validators=[Optional(), Length(max=2000)])
-
-
-class ApiSessionForm(FlaskForm):
-    title = StringField(validators=[InputRequired(), Length(max=200)])
-    venue_id = IntegerField(validators=[InputRequired()])
-    starts_at = IsoDateTime(validators=[InputRequired()])
-    ends_at = IsoDateTime(validators=[InputRequired()])
-    module_label = StringField(validators=[Optional(), Length(max=120)])
-    notes = StringField(validators=[Optional(), Length(max=5000)])
-
-    def validate_ends_at(self, field):
-        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
-            raise ValidationError(_l("The end must be after the start."))
-
-
-class ApiQuestionForm(FlaskForm):
-    label = StringField(validators=[InputRequired(), Length(max=300)])
-    kind = SelectField(choices=choices(*((v, v) for v in ("text", "choice", "yesno"))), validators=[Optional()])
-    required = BooleanField()
-    choices = StringField(validators=[Optional(), Length(max=2000)])

@@ -192,6 +192,8 @@ class Enrolment(Versioned, db.Model):
     queue_seq: Mapped[int | None]
     #: ``{"<question id>": "answer"}``
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Why an organiser declined it (shown to the participant; may be empty).
+    decline_reason: Mapped[str] = mapped_column(sa.String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()

@@ -283,3 +283,63 @@ def participants_csv(event, labels):
             row.attendance_count,
         )] + [_safe_cell(answer) for _q, answer in row.answers])
     return "\ufeff" + buffer.getvalue()
+
+
+# --- API look-ups -------------------------------------------------------------------------
+
+
+def utc_day_range(first_day=None, last_day=None):
+    """``upcoming_events`` bounds for whole days ``first_day``..``last_day`` (both included, UTC)."""
+    from datetime import time, timedelta, timezone
+
+    return {
+        "date_from": datetime.combine(first_day, time(0), tzinfo=timezone.utc) if first_day else None,
+        "date_to": (datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=timezone.utc)
+                    if last_day else None),
+    }
+
+
+def organised_event(event_id, user):
+    """The event, for an organiser of its organisation (404 first, then 403)."""
+    from ..core.auth import require_organiser
+
+    event = db.session.scalar(_event_query().where(Event.id == event_id))
+    if event is None:
+        raise EventNotFound()
+    require_organiser(user, event.organisation_id)
+    return event
+
+
+@dataclass
+class EnrolmentItem:
+    """One of a person's enrolments with the times it covers (its session's, or the series')."""
+
+    enrolment: Enrolment
+    waitlist_position: int | None
+    can_cancel: bool
+    starts_at: datetime | None
+    ends_at: datetime | None
+    timezone: str
+
+
+def enrolments_of(user, *, past=False, now=None):
+    """The user's enrolments: those not over yet, soonest first; with ``past``, those whose
+    last session has ended, latest first."""
+    now = now or utcnow()
+    enrolments = db.session.scalars(
+        sa.select(Enrolment).where(Enrolment.user_id == user.id)
+        .options(selectinload(Enrolment.event).selectinload(Event.sessions), selectinload(Enrolment.session))
+    ).all()
+    positions = waitlist_positions(enrolments)
+    items = []
+    for e in enrolments:
+        covered = [e.session] if e.session is not None else list(e.event.sessions)
+        starts = min((s.starts_at for s in covered), default=None)
+        ends = max((s.ends_at for s in covered), default=None)
+        if (ends is not None and ends < now) != past:
+            continue
+        tz = covered[0].venue.timezone if covered else e.event.timezone
+        items.append(EnrolmentItem(e, positions.get(e.id), can_cancel(e, e.event, now), starts, ends, tz))
+    never = datetime.max.replace(tzinfo=now.tzinfo)
+    items.sort(key=lambda i: (i.starts_at or never, i.enrolment.id), reverse=past)
+    return items

@@ -373,8 +373,9 @@ def approve_enrolment(actor, enrolment_id):
     return enrolment
 
 
-def decline_enrolment(actor, enrolment_id):
-    """Decline a pending or waitlisted enrolment (a confirmed one is cancelled instead).
+def decline_enrolment(actor, enrolment_id, reason=""):
+    """Decline a pending or waitlisted enrolment (a confirmed one is cancelled instead);
+    ``reason`` is kept for the participant to see.
 
     :raises Forbidden: the actor does not organise the event's organisation.
     :raises Conflict: the enrolment is confirmed, cancelled or declined already.
@@ -386,6 +387,7 @@ def decline_enrolment(actor, enrolment_id):
             raise Conflict("enrolment_not_declinable",
                            _("Only pending or waitlisted enrolments can be declined; cancel a confirmed one."))
         enrolment.status = "declined"
+        enrolment.decline_reason = (reason or "").strip()[:1000]
         notify.enrolment(enrolment, "enrolment_declined")
     return enrolment
 
@@ -483,6 +485,8 @@ def update_event(actor, event_id, **changes):
     unknown = set(changes) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    if "min_participants" in changes and changes["min_participants"] is None:
+        changes["min_participants"] = 0  # no minimum
     with unit_of_work() as session:
         event = _event_of_organiser(session, actor, event_id)
         if event.status == "cancelled":

@@ -27,7 +27,8 @@ def test_thirty_instant_bookings_at_once_never_put_more_than_two_units_on_a_day(
             user = db.session.get(User, user_ids[i])
             first = start + timedelta(days=i % 7)
             booking = services.create_booking(user, listing_id, start_date=first,
-                                              end_date=first + timedelta(days=2 + i % 4), accept_terms=True)
+                                              end_date=first + timedelta(days=2 + i % 4), accept_terms=True,
+                                              purpose="A pop-up")
             return booking.id
 
         return target

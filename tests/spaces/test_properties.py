@@ -43,7 +43,8 @@ def test_random_actions_keep_the_per_day_invariant(app, api, space_org, make_use
         def book(self, who, start, length, units):
             try:
                 booking = services.create_booking(creatives[who], self.listing_id, start_date=day(start),
-                                                  end_date=day(start + length), units=units, accept_terms=True)
+                                                  end_date=day(start + length), units=units, accept_terms=True,
+                                                  purpose="A pop-up")
             except DomainError as error:
                 assert error.code in ("no_capacity", "already_booked")
                 return

@@ -170,7 +170,7 @@ def test_unanswered_requests_expire_on_their_start_day(space_org, make_listing, 
     shop = make_listing(available_from=day(-30))
     a_week_ago = datetime.now(timezone.utc) - timedelta(days=7)
     stale = services.create_booking(creative, shop.id, start_date=day(0), end_date=day(3), accept_terms=True,
-                                    now=a_week_ago)
+                                    purpose="A pop-up", now=a_week_ago)
     fresh = book(creative, shop, 10, 3)
     assert stale.effective_status(day(0)) == "expired"
     assert [i.booking.id for i in queries.inbox(space_org.org)] == [fresh.id]
@@ -244,7 +244,7 @@ def test_refusals_are_domain_errors_with_stable_codes(space_org, make_listing, m
     shelves = make_listing(title="Shelves", booking_mode="instant", kind="showroom_shelf", units=5, min_days=1)
     a_week_ago = datetime.now(timezone.utc) - timedelta(days=7)
     stale = services.create_booking(creative, shop.id, start_date=day(0), end_date=day(3), accept_terms=True,
-                                    now=a_week_ago)
+                                    purpose="A pop-up", now=a_week_ago)
     declined = book(make_user(), shop, 20, 3)
     services.decline_booking(space_org.organiser, declined.id, "The owner needs the shop.")
     book(creative, single, 10, 5)

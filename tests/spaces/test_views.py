@@ -192,7 +192,7 @@ def test_a_creative_cancels_from_my_bookings(browser, make_listing, creative, ma
 
 def test_the_expire_command_is_safe_to_re_run(runner, make_listing, creative):
     shop = make_listing(available_from=day(-30))
-    services.create_booking(creative, shop.id, start_date=day(-1), end_date=day(3), accept_terms=True,
+    services.create_booking(creative, shop.id, start_date=day(-1), end_date=day(3), accept_terms=True, purpose="A pop-up",
                             now=datetime.now(timezone.utc) - timedelta(days=7))
     first = runner.invoke(args=["spaces", "expire"])
     assert first.exit_code == 0 and "1 request(s) expired." in first.output

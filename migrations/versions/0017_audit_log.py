@@ -1,7 +1,7 @@
 """audit log: who changed someone else's data, when, what, and the previous value
 
-Revision ID: 0018_audit_log
-Revises: 0015_calendar_changes
+Revision ID: 0017_audit_log
+Revises: 0016_enrolment_decline_reason
 Create Date: 2026-12-01
 
 Actor, subject and organisation are ids set to NULL when their row goes, so the entries
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0018_audit_log'
-down_revision = '0015_calendar_changes'
+revision = '0017_audit_log'
+down_revision = '0016_enrolment_decline_reason'
 branch_labels = None
 depends_on = None
 
