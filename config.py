@@ -70,7 +70,6 @@ class Config:
     # Flask-Limiter: memory:// is per process; use redis://127.0.0.1:6379 with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-    LOGIN_RATE_LIMIT = ""  # no longer a limit of its own: see the credentials budget below
     # The credentials budget (accounts/limits.py): log-in, API token, sign-up and password
     # reset requests share it. Failed log-ins, sign-ups and reset requests count (a correct
     # password does not); a spent budget refuses everything with 429 + Retry-After until

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,7 +91,6 @@ def _configure_extensions(app):
                      compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
-    limiter.init_app(app)
     from .accounts import limits
 
     limits.init_app(app)  # the credentials budget: its own limiter per app

@@ -4,10 +4,9 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
-from ..accounts import services
+from ..accounts import passwords, services
 from ..calendar.views import feed_urls
 from ..core.auth import api_user
-from ..extensions import limiter
 from . import bp
 from .schema import Body, Email, Id, OneOf, Out, Text, check_text
 
@@ -99,7 +98,7 @@ class CalendarUrls(Out):
         return data
 
 
-@bp.operation("/users", "POST", tag="accounts", errors=(409,))
+@bp.operation("/users", "POST", tag="accounts", errors=(409, 429))
 @bp.arguments(SignUp)
 @bp.response(201, User)
 def create_user(data):
@@ -108,7 +107,6 @@ def create_user(data):
 
 
 @bp.operation("/auth/token", "POST", tag="accounts", errors=(401, 429))
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @bp.arguments(Credentials)
 @bp.response(200, Token)
 def create_token(data):
@@ -146,3 +144,40 @@ def my_calendar():
 def regenerate_my_calendar():
     """New secret feed URLs; the old ones answer 404 from now on."""
     return feed_urls(services.regenerate_calendar_token(api_user()))
+
+
+class ForgotPassword(Body):
+    email = Text(254, required=True)
+
+
+class ResetPassword(Body):
+    token = Text(500, required=True, metadata={"description": "from the e-mailed link"})
+    password = Password(required=True, validate=_long_enough)
+
+
+class Accepted(Out):
+    accepted = fields.Boolean(required=True)
+
+
+class Reset(Out):
+    reset = fields.Boolean(required=True)
+
+
+@bp.operation("/password/forgot", "POST", tag="accounts", errors=(429,))
+@bp.arguments(ForgotPassword)
+@bp.response(202, Accepted)
+def forgot_password(data):
+    """Mail a one-time link to set a new password; the same answer whether or not the address
+    has an account (429 when the credentials budget is spent)."""
+    passwords.request_reset(data["email"])
+    return {"accepted": True}
+
+
+@bp.operation("/password/reset", "POST", tag="accounts", errors=(400,))
+@bp.arguments(ResetPassword)
+@bp.response(200, Reset)
+def reset_password(data):
+    """Set a new password with the token of the e-mailed link (400 ``token_invalid`` once used
+    or expired); every session, remember-me cookie and API token of the account ends."""
+    passwords.reset_password(data["token"], data["password"])
+    return {"reset": True}
