@@ -63,7 +63,8 @@ def list_users(q, organisation_slug, limit):
     users = queries.find_users(q=q, organisation_slug=organisation_slug, limit=limit)
     for user in users:
         roles = ", ".join(f"{m.role}@{m.organisation.slug}" for m in user.memberships)
-        click.echo(f"{user.id:>6} {user.email:<40} {user.name:<30} {'admin' if user.is_admin else '-':<6} {roles}")
+        state = 'inactive' if not user.is_active else ('admin' if user.is_admin else '-')
+        click.echo(f"{user.id:>6} {user.email:<40} {user.name:<30} {state:<8} {roles}")
     if not users:
         click.echo("No users match.")
 
@@ -76,3 +77,25 @@ def reset_link(email):
     if user is None:
         raise click.ClickException(f"No account has the e-mail address {email}.")
     click.echo(passwords.reset_link(user))
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate(email):
+    """Stop EMAIL from logging in; every session and API token of the account ends now."""
+    try:
+        services.set_active(email, False, actor=COMMAND_LINE)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{email} is deactivated: signed out everywhere, and log-in is refused.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate(email):
+    """Let EMAIL log in again."""
+    try:
+        services.set_active(email, True, actor=COMMAND_LINE)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{email} can log in again.")

@@ -42,6 +42,13 @@ class User(UserMixin, db.Model):
     mail_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     #: Minutes before each item that the personal calendar feed sets an alarm (none if empty).
     calendar_alarm_minutes: Mapped[int | None] = mapped_column()
+    #: Set by a site admin: the account can no longer log in (its data stays).
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self):
+        """Flask-Login's flag: a deactivated account is not logged in."""
+        return self.deactivated_at is None
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.auth import require_admin, token_loader
 from ..core.db import unit_of_work, utcnow
-from ..core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from ..core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..audit import services as audit
 from ..mail.services import queue_message
@@ -123,6 +123,9 @@ def authenticate(email, password):
     if not check_password_hash(stored, password or "") or user is None:
         limits.count_credentials_attempt()
         raise Unauthorized("invalid_credentials", _("The e-mail address or the password is wrong."))
+    if not user.is_active:  # told only to whoever knows the password
+        raise Forbidden("account_deactivated",
+                        _("This account has been deactivated. Ask the site's administrators to reactivate it."))
     return user
 
 
@@ -400,3 +403,26 @@ def end_sessions_and_tokens(session, user_id, *, keep_session_id=None):
         .values(revoked_at=utcnow())
     ).rowcount
     return sessions, tokens
+
+
+def set_active(email, active, *, actor):
+    """Deactivate an account (it can no longer log in; every sign-in session and API token
+    ends at once) or reactivate it. Recorded in the audit log. Returns the user.
+
+    :raises Forbidden: ``actor`` is neither a site admin nor ``core.auth.COMMAND_LINE``.
+    :raises NotFound: no account has this address.
+    """
+    require_admin(actor)
+    user = find_user_by_email(email)
+    if user is None:
+        raise NotFound("user_not_found", _("No account has the e-mail address %(email)s.", email=email))
+    with unit_of_work() as session:
+        user = session.get(User, user.id)
+        if active == user.is_active:
+            return user
+        user.deactivated_at = None if active else utcnow()
+        if not active:
+            end_sessions_and_tokens(session, user.id)
+        audit.record(session, actor=actor, action="user.reactivate" if active else "user.deactivate",
+                     subject_type="user", subject_id=user.id, subject_user_id=user.id)
+    return user

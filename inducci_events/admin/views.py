@@ -105,3 +105,18 @@ def log():
     entries = audit_queries.entries(before_id=before)
     return render_template("audit/log.html", entries=entries, org=None, labels=audit_queries.ACTION_LABELS,
                            more=len(entries) == audit_queries.PAGE_SIZE)
+
+
+@bp.post("/users/<int:user_id>/<any(deactivate, reactivate):action>")
+def set_user_active(user_id, action):
+    """Deactivate an account (signed out everywhere, log-in refused) or reactivate it."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+    else:
+        account_services.set_active(user.email, action == "reactivate", actor=current_user)
+        flash(_("%(name)s can log in again.", name=user.name) if action == "reactivate"
+              else _("%(name)s is deactivated and signed out everywhere.", name=user.name), "success")
+    return redirect(url_for("admin.index", q=request.args.get("q", "")[:200]) + "#users")

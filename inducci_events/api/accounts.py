@@ -106,7 +106,7 @@ def create_user(data):
     return services.register_user(data["email"], data["password"], data["name"], data["locale"])
 
 
-@bp.operation("/auth/token", "POST", tag="accounts", errors=(401, 429))
+@bp.operation("/auth/token", "POST", tag="accounts", errors=(401, 403, 429))
 @bp.arguments(Credentials)
 @bp.response(200, Token)
 def create_token(data):

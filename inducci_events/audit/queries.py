@@ -13,6 +13,8 @@ ACTION_LABELS = {
     "organisation.update": _l("Organisation changed"),
     "membership.grant": _l("Role granted"),
     "membership.revoke": _l("Role revoked"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.reactivate": _l("Account reactivated"),
     "enrolment.approve": _l("Enrolment approved"),
     "enrolment.decline": _l("Enrolment declined"),
     "enrolment.cancel": _l("Enrolment cancelled by the organiser"),
