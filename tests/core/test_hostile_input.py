@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from inducci_events.accounts import services as accounts
 from inducci_events.accounts.models import User
@@ -115,6 +115,9 @@ def _path(rule, world, ints=None):
             values[name] = world["slugs"][rule.endpoint.split(".")[0]]
         elif name == "token":
             values[name] = world["token"]
+        elif isinstance(rule._converters[name], AnyConverter):  # <any(a, b):name>: one it accepts
+            items = rule._converters[name].items
+            values[name] = OTHER_PATH_VALUES[name] if OTHER_PATH_VALUES.get(name) in items else min(items)
         elif name in OTHER_PATH_VALUES:
             values[name] = OTHER_PATH_VALUES[name]
         else:
