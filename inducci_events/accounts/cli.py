@@ -79,23 +79,23 @@ def reset_link(email):
     click.echo(passwords.reset_link(user))
 
 
+def _set_active(email, active, done):
+    try:
+        services.set_active(email, active, actor=COMMAND_LINE)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{email} {done}")
+
+
 @users_cli.command("deactivate")
 @click.argument("email")
 def deactivate(email):
     """Stop EMAIL from logging in; every session and API token of the account ends now."""
-    try:
-        services.set_active(email, False, actor=COMMAND_LINE)
-    except DomainError as error:
-        _fail(error)
-    click.echo(f"{email} is deactivated: signed out everywhere, and log-in is refused.")
+    _set_active(email, False, "is deactivated: signed out everywhere, and log-in is refused.")
 
 
 @users_cli.command("reactivate")
 @click.argument("email")
 def reactivate(email):
     """Let EMAIL log in again."""
-    try:
-        services.set_active(email, True, actor=COMMAND_LINE)
-    except DomainError as error:
-        _fail(error)
-    click.echo(f"{email} can log in again.")
+    _set_active(email, True, "can log in again.")

@@ -101,7 +101,7 @@ def reset_password(token, new_password):
     :raises TokenInvalid: see :func:`user_for_token`.
     :raises ValidationFailed: a password that is too short.
     """
-    services._check_password(new_password)  # noqa: SLF001 - the one password rule
+    services.check_password_rules(new_password)
     with unit_of_work() as session:
         user = user_for_token(token)
         user = session.get(User, user.id)

@@ -63,7 +63,7 @@ def _lookup_email(email):
         return (email or "").strip().lower()
 
 
-def _check_password(password):
+def check_password_rules(password):
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
         raise ValidationFailed(
@@ -88,7 +88,7 @@ def register_user(email, password, name, locale="en", *, is_admin=False):
     """
     email = normalise_email(email)
     limits.spend_credentials_budget(email)  # every sign-up counts (no-op outside a request)
-    _check_password(password)
+    check_password_rules(password)
     if locale not in current_app.config["LANGUAGES"]:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     try:
@@ -154,7 +154,7 @@ def update_profile(user, *, name, locale, new_password=None, current_password=No
         if not check_password_hash(user.password_hash, current_password or ""):
             raise Unauthorized("wrong_password", _("The current password is wrong."))
     if new_password:
-        _check_password(new_password)
+        check_password_rules(new_password)
     try:
         with unit_of_work() as session:
             if email != user.email and session.scalar(sa.select(User.id).where(User.email == email)) is not None:

@@ -15,16 +15,6 @@ ACTION_LABELS = {
     "membership.revoke": _l("Role revoked"),
     "user.deactivate": _l("Account deactivated"),
     "user.reactivate": _l("Account reactivated"),
-    "enrolment.approve": _l("Enrolment approved"),
-    "enrolment.decline": _l("Enrolment declined"),
-    "enrolment.cancel": _l("Enrolment cancelled by the organiser"),
-    "attendance.mark": _l("Attendance recorded"),
-    "event.update": _l("Event changed"),
-    "space_booking.approve": _l("Space request approved"),
-    "space_booking.decline": _l("Space request declined"),
-    "space_booking.cancel": _l("Space booking cancelled by the organiser"),
-    "space_listing.update": _l("Space listing changed"),
-    "helpdesk.update": _l("Help desk changed"),
 }
 
 

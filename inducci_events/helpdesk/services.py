@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Membership, User
+from ..accounts.services import find_user_by_email
 from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
@@ -205,7 +206,7 @@ def add_adviser(actor, desk_id, *, email, bio="", topics=()):
     with unit_of_work() as session:
         desk = _desk(session, desk_id)
         require_organiser(actor, desk.organisation_id)
-        user = session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
+        user = find_user_by_email(email)  # the accounts rule: IDN domains, older addresses
         if user is None:
             raise _invalid("user_not_found", "email", _("No account has this e-mail address."))
         # As core.auth.require_adviser: advisers, and organisers who advise themselves.
