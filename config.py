@@ -109,6 +109,8 @@ class Config:
     API_TOKEN_DAYS = _env_int("API_TOKEN_DAYS", 90)
     # How long a password-reset link works.
     PASSWORD_RESET_SECONDS = _env_int("PASSWORD_RESET_SECONDS", 3600)
+    # How long the link that confirms a new e-mail address works.
+    EMAIL_CHANGE_SECONDS = _env_int("EMAIL_CHANGE_SECONDS", 86400)
     PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
     # Request bodies: larger ones are refused with 413 before anything reads them. Form
     # fields (not files) are held in memory up to MAX_FORM_MEMORY_SIZE, in MAX_FORM_PARTS parts.

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import DomainError
 from ..core.http import flash_error, safe_next, show_error_on_form
-from . import passwords, services
+from . import email_change, passwords, services
 from .devices import describe_device
 from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm
 
@@ -90,9 +90,12 @@ def profile():
     form = ProfileForm(obj=current_user if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
+            if form.new_password.data:
+                services.check_password_rules(form.new_password.data)  # before any mail goes out
+            new_email = email_change.request_email_change(current_user, form.email.data, form.current_password.data)
             services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
                                     new_password=form.new_password.data,
-                                    current_password=form.current_password.data, email=form.email.data or None,
+                                    current_password=form.current_password.data,
                                     keep_session_id=current_user.current_session.id)
         except DomainError as error:
             if error.fields:
@@ -105,6 +108,13 @@ def profile():
                         "and every API token revoked."), "success")
             else:
                 flash(_("Your profile has been saved."), "success")
+            if new_email:
+                hours = current_app.config["EMAIL_CHANGE_SECONDS"] // 3600
+                flash(ngettext("We have sent a link to %(email)s. Your address changes when you open it "
+                               "(within %(num)d hour); until then it stays %(current)s.",
+                               "We have sent a link to %(email)s. Your address changes when you open it "
+                               "(within %(num)d hours); until then it stays %(current)s.", hours,
+                               email=new_email, current=current_user.email), "success")
             return redirect(url_for("accounts.profile"))
     devices = [(s, describe_device(s.user_agent)) for s in services.active_sessions(current_user)]
     return render_template(
@@ -192,3 +202,30 @@ def reset_password():
             session.pop("password_reset_token", None)
             return _signed_out(_("Your new password is set; every device has been signed out. Log in with it."))
     return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/profile/email/<token>")
+def confirm_email_link(token):
+    """The link mailed to the new address: keep the token in the session, continue without it in the URL."""
+    session["email_change_token"] = token[:1000]
+    return redirect(url_for("accounts.confirm_email"))
+
+
+@bp.route("/profile/email", methods=["GET", "POST"])
+def confirm_email():
+    """Confirm the new address with a button (a mail scanner that follows links changes nothing)."""
+    token = session.get("email_change_token")
+    form = ConfirmForm()
+    done = url_for("accounts.profile" if current_user.is_authenticated else "accounts.login")
+    try:
+        user, new_email = email_change.pending_change(token)
+        if form.validate_on_submit():
+            email_change.confirm_email_change(token)
+            session.pop("email_change_token", None)
+            flash(_("Your e-mail address is now %(email)s.", email=new_email), "success")
+            return redirect(done)
+    except DomainError as error:
+        session.pop("email_change_token", None)
+        flash(str(error.message), "error")
+        return redirect(done)
+    return render_template("accounts/confirm_email.html", form=form, name=user.name, email=new_email)
