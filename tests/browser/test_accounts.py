@@ -10,6 +10,7 @@ def test_sign_up_log_in_and_see_the_profile(page, live_server, screenshot):
     page.get_by_label("E-mail address").fill("lena@example.org")
     page.get_by_label("Password", exact=True).fill("a long password")
     page.get_by_label("Repeat the password").fill("a long password")
+    page.get_by_label("I have read the privacy notice").check()
     page.get_by_role("button", name="Sign up").click()
     assert page.get_by_test_id("profile-email").inner_text() == "lena@example.org"
 
