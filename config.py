@@ -94,9 +94,8 @@ class Config:
     SESSION_IDLE_HOURS = _env_int("SESSION_IDLE_HOURS", 24)
 
     # Privacy (accounts/privacy.py): the installation's own privacy notice and imprint, as
-    # Markdown-free plain text or HTML-free text files (paragraphs separated by blank lines);
-    # without a file the privacy page shows the built-in notice and the imprint page says
-    # that none has been configured. Raise PRIVACY_NOTICE_VERSION whenever the notice
+    # plain-text files (paragraphs separated by blank lines, shown escaped); without a file
+    # /privacy shows the built-in, translated notice and /imprint says that none is configured. Raise PRIVACY_NOTICE_VERSION whenever the notice
     # changes: each account records the version it accepted at sign-up.
     PRIVACY_NOTICE_FILE = os.environ.get("PRIVACY_NOTICE_FILE") or None
     PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "1")

@@ -38,10 +38,14 @@ class SignUp(Body):
                         metadata={"description": "at least PASSWORD_MIN_LENGTH (default 10) characters"})
     name = Text(120, required=True)
     locale = OneOf(LOCALES, load_default="en")
-    accept_privacy_notice = Bool(load_default=False, validate=ma.validate.Equal(
-        True, error=str(_l("Accept the privacy notice (GET /privacy) or leave this field out."))), metadata={
-        "description": "true: the person has read and accepted the privacy notice (GET /privacy); the "
-                       "account records the date and PRIVACY_NOTICE_VERSION. Clients should send it."})
+    accept_privacy_notice = Bool(metadata={
+        "description": "true: the person has read and accepted the privacy notice (/privacy); the account "
+                       "records the date and PRIVACY_NOTICE_VERSION. Clients should send it; false is refused."})
+
+    @ma.validates("accept_privacy_notice")
+    def _accepted(self, value, **kwargs):
+        if value is not True:
+            raise ma.ValidationError(str(_l("Accept the privacy notice (/privacy) or leave this field out.")))
 
 
 class User(Out):
@@ -108,7 +112,7 @@ class CalendarUrls(Out):
 def create_user(data):
     """Create an account (409 ``email_taken``)."""
     return services.register_user(data["email"], data["password"], data["name"], data["locale"],
-                                  accepted_privacy_notice=data["accept_privacy_notice"])
+                                  accepted_privacy_notice=data.get("accept_privacy_notice", False))
 
 
 @bp.operation("/auth/token", "POST", tag="accounts", errors=(401, 403, 429))
@@ -167,7 +171,7 @@ def export_my_data():
     return privacy.export_data(api_user())
 
 
-@bp.operation("/me", "DELETE", tag="accounts", auth=True, errors=(401,))
+@bp.operation("/me", "DELETE", tag="accounts", auth=True, errors=(400, 401, 413, 422))
 @bp.arguments(DeleteAccount)
 @bp.response(200, Deleted)
 def delete_me(data):
