@@ -12,7 +12,6 @@ from inducci_events.extensions import db
 from inducci_events.helpdesk import services as helpdesk
 from inducci_events.helpdesk.models import Appointment, MentoringRequest
 from inducci_events.mail import services as mail
-from inducci_events.mail.models import OutboxMessage
 from inducci_events.spaces import services as spaces
 from inducci_events.spaces.models import SpaceBooking
 from inducci_events.workshops import services as workshops
