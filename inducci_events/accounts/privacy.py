@@ -161,18 +161,24 @@ def export_data(user, now=None):
 def _erase_outbox(session, user, email):
     """Messages to the person (sent, failed or still waiting: their address is gone) and
     messages to others about the person's items that have been sent or given up. Messages
-    about them still waiting are composed when sent, from the erased account."""
+    about them still waiting are composed when sent, from the erased account; one already
+    composed (waiting for a retry) is composed again."""
     session.execute(sa.delete(OutboxMessage).where(
         sa.or_(OutboxMessage.user_id == user.id, OutboxMessage.recipient_email == email)))
     for provider in providers():
         for kinds, ids in provider.outbox_about(session, user):
             if not ids:
                 continue
-            rows = session.execute(sa.select(OutboxMessage.id, OutboxMessage.payload).where(
-                OutboxMessage.kind.in_(sorted(kinds)), OutboxMessage.status.in_(("sent", "failed")))).all()
-            doomed = [row.id for row in rows if (row.payload or {}).get("id") in ids]
-            if doomed:
-                session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id.in_(doomed)))
+            rows = session.execute(sa.select(OutboxMessage.id, OutboxMessage.payload, OutboxMessage.status).where(
+                OutboxMessage.kind.in_(sorted(kinds)), OutboxMessage.status != "sending")).all()
+            about = [row for row in rows if (row.payload or {}).get("id") in ids]
+            done = [row.id for row in about if row.status in ("sent", "failed")]
+            waiting = [row.id for row in about if row.status == "pending"]
+            if done:
+                session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id.in_(done)))
+            if waiting:
+                session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(waiting)).values(
+                    subject=None, body_text=None, body_html=None, ics=None, ics_method=None))
 
 
 def delete_account(user, password, *, now=None):

@@ -12,6 +12,7 @@ from inducci_events.extensions import db
 from inducci_events.helpdesk import services as helpdesk
 from inducci_events.helpdesk.models import Appointment, MentoringRequest
 from inducci_events.mail import services as mail
+from inducci_events.mail.models import OutboxMessage
 from inducci_events.spaces import services as spaces
 from inducci_events.spaces.models import SpaceBooking
 from inducci_events.workshops import services as workshops
@@ -217,6 +218,29 @@ def test_deleting_a_confirmed_participant_cancels_promotes_tells_and_erases_ever
     again = api.post("/api/v1/users", {"email": EMAIL, "password": PASSWORD, "name": NAME,
                                        "accept_privacy_notice": True})
     assert again.status_code == 201 and again.get_json()["id"] != zofia.id
+
+
+def test_a_message_about_her_composed_but_not_yet_sent_is_composed_again_without_her_name(
+        app, zofia, make_event, smtp_server):  # noqa: F811
+    from tests.mail.conftest import compose_all
+
+    event = make_event(requires_approval=True, title="CCI Factory mentorship")
+    workshops.enrol(zofia, event.id)
+    compose_all()  # as a worker does before sending (a retry would find it composed like this)
+    [note] = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.kind == "organiser_enrolment_pending")).all()
+    assert NAME in note.body_text and note.status == "pending"
+
+    privacy.delete_account(zofia, PASSWORD)
+    smtp_server.inbox.messages.clear()
+    mail.deliver_pending()
+    received = {m["Subject"]: m.get_body(("plain",)).get_content() for m in smtp_server.inbox.messages
+                if "CCI Factory" in m["Subject"]}
+    assert set(received) == {"Enrolment waiting for your approval: CCI Factory mentorship",
+                             "A participant cancelled: CCI Factory mentorship"}
+    for body in received.values():
+        assert privacy.ERASED_NAME in body and NAME not in body
+    assert _traces(NAME, EMAIL) == []
 
 
 def test_the_profile_deletes_after_a_confirmation_step_with_the_password(items, zofia, browser):
