@@ -77,8 +77,9 @@ def find_user_by_email(email):
     return db.session.scalar(sa.select(User).where(User.email == _lookup_email(email)))
 
 
-def register_user(email, password, name, locale="en", *, is_admin=False):
-    """Create an account and queue a welcome message.
+def register_user(email, password, name, locale="en", *, is_admin=False, accepted_privacy_notice=False):
+    """Create an account and queue a welcome message. With ``accepted_privacy_notice`` the
+    account records when, and which PRIVACY_NOTICE_VERSION of the notice, was accepted.
 
     E-mail addresses are unique regardless of case (stored lower-cased; the database's
     unique constraint refuses a racing duplicate too).
@@ -97,6 +98,9 @@ def register_user(email, password, name, locale="en", *, is_admin=False):
                 raise EmailTaken()
             user = User(email=email, name=name.strip(), locale=locale, is_admin=is_admin,
                         password_hash=generate_password_hash(password))
+            if accepted_privacy_notice:
+                user.consent_at = utcnow()
+                user.consent_version = str(current_app.config.get("PRIVACY_NOTICE_VERSION") or "1")[:40]
             session.add(user)
             session.flush()
             queue_message(kind="account_created", template="account_created", recipient_email=user.email,

@@ -3,18 +3,21 @@
 Log-in and sign-up are limited by the credentials budget inside the services
 (``accounts/limits.py``), shared with the API.
 """
+import json
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import DomainError
 from ..core.http import flash_error, safe_next, show_error_on_form
-from . import email_change, passwords, services
+from . import email_change, passwords, privacy, services
 from .devices import describe_device
-from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm
+from .forms import (ConfirmForm, DeleteAccountForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm,
+                    ResetPasswordForm)
 
 bp = Blueprint("accounts", __name__)
 
@@ -43,7 +46,8 @@ def register():
         form.locale.data = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.password.data, form.name.data, form.locale.data)
+            user = services.register_user(form.email.data, form.password.data, form.name.data, form.locale.data,
+                                          accepted_privacy_notice=form.accept_privacy_notice.data)
         except DomainError as error:
             show_error_on_form(form, error)
         else:
@@ -229,3 +233,43 @@ def confirm_email():
         flash(str(error.message), "error")
         return redirect(done)
     return render_template("accounts/confirm_email.html", form=form, name=user.name, email=new_email)
+
+
+# --- privacy: the notice, the imprint, taking one's data away and erasing the account ----
+
+@bp.get("/privacy")
+def privacy_notice():
+    return render_template("accounts/privacy.html", notice=privacy.privacy_notice(),
+                           version=privacy.notice_version(), retention_days=privacy.retention_days(),
+                           contact=current_app.config.get("PRIVACY_CONTACT") or "")
+
+
+@bp.get("/imprint")
+def imprint():
+    return render_template("accounts/imprint.html", imprint=privacy.imprint())
+
+
+@bp.get("/profile/export.json")
+@login_required
+def export_data():
+    """The same document as ``GET /api/v1/me/export``, as a file to keep."""
+    body = json.dumps(privacy.export_data(current_user), ensure_ascii=False, indent=2, sort_keys=True)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="inducci-my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/profile/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """The confirmation step: what erasing means, the password again and a tick."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(current_user, form.password.data)
+        except DomainError as error:
+            form.password.errors.append(str(error.message))
+        else:
+            return _signed_out(_("Your account has been erased and your future bookings cancelled. Goodbye!"))
+    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200

@@ -20,7 +20,7 @@ CLEAR = "We cannot send e-mail to addresses with letters such as ü or é before
 
 def _signup(browser, email):
     return browser.submit("/register", {"name": "Jürgen", "email": email, "password": PASSWORD,
-                                        "confirm": PASSWORD, "locale": "en"})
+                                        "confirm": PASSWORD, "locale": "en", "accept_privacy_notice": "y"})
 
 
 @pytest.mark.parametrize("typed, stored", [
