@@ -82,7 +82,8 @@ def record_tally(actor, target_id, *, day, count):
         target = lock_parent(ReachTarget, target_id)
         require_organiser(actor, target.programme.organisation_id)
         if target.metric != "manual":
-            raise ValidationFailed("not_manual", _("This target is counted from the bookings, not by hand."))
+            message = _("This target is counted from the bookings, not by hand.")
+            raise ValidationFailed("not_manual", message, fields={"count": [message]})
         tally = session.scalar(sa.select(ReachTally).where(ReachTally.target_id == target.id,
                                                            ReachTally.day == day))
         if count == 0:
