@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from ..core.auth import require_organiser
 from ..core.errors import Forbidden, NotFound, Unauthorized
@@ -76,7 +77,8 @@ def month_range(tz_name, first=None, last=None, now=None):
     first = first or add_months(last, 1 - DEFAULT_MONTHS)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     if count < 1 or count > MAX_MONTHS:
-        raise ValidationFailed(fields={"from": [f"1-{MAX_MONTHS} months, from before until"]})
+        raise ValidationFailed(fields={"from": [_l("Choose from 1 to %(max)d months, “from” before “until”.",
+                                                   max=MAX_MONTHS)]})
     return [add_months(first, i) for i in range(count)]
 
 
@@ -139,7 +141,7 @@ def overview(user):
     if user is None or not getattr(user, "is_authenticated", False):
         raise Unauthorized()
     if not may_see_overview(user):
-        raise Forbidden("not_partner", "Only site administrators and partners' organisers may see this.")
+        raise Forbidden("not_partner", _l("Only site administrators and the partners' organisers may see this."))
     orgs = db.session.scalars(sa.select(Organisation).where(Organisation.is_partner.is_(True))
                               .order_by(Organisation.name)).all()
     return [(org, organisation_reach(org)) for org in orgs]
