@@ -130,6 +130,9 @@ def _configure_features(app):
     workshops_notifications.init_app(app)
     spaces_notifications.init_app(app)
     helpdesk_notifications.init_app(app)
+    from . import reach
+
+    reach.init_app(app)  # above the features: counts what they record
 
     # ... and their part of personal data: export, erasure of an account, the retention purge.
     from .helpdesk import privacy as helpdesk_privacy
@@ -149,6 +152,7 @@ def _configure_blueprints(app):
     from .helpdesk.views import bp as helpdesk_bp
     from .mail.views import bp as mail_bp
     from .organisations.views import bp as organisations_bp
+    from .reach.views import bp as reach_bp
     from .spaces.views import bp as spaces_bp
     from .workshops.views import bp as workshops_bp
 
@@ -160,6 +164,7 @@ def _configure_blueprints(app):
     app.register_blueprint(calendar_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reach_bp)
     # The API authenticates with bearer tokens only (never the session cookie), so CSRF
     # tokens do not apply to it.
     csrf.exempt(api.bp)

@@ -45,44 +45,46 @@ PARTNERS = [
          description="Community development in Limburg: pull factors for CCI and the CCI Factory mentorship."),
 ]
 
-#: (organisation slug, programme slug, title, summary, [(target, label)])
+#: (organisation slug, programme slug, title, summary, [(target, label, metric)]): the targets of
+#: the seeds (pilot-actions summary), each with what counts towards it (``reach/metrics.py``).
 PROGRAMMES = [
     ("chemnitz", "krach-plus", "KRACH+",
      "Vacant shops and commercial premises as laboratories for ideas, for a few days to a few weeks.",
-     [(10, "temporary uses"), (3, "cooperative residencies with partner regions")]),
+     [(10, "temporary uses", "space_bookings"),
+      (3, "cooperative residencies with partner regions", "manual")]),
     ("chemnitz", "living-lab", "Living Lab",
      "CCI and industrial companies develop ideas together in a half-day lab and its follow-ups.",
-     [(20, "participants")]),
+     [(20, "participants", "people_enrolled")]),
     ("saxony", "cci-showcase", "CCI Showcase",
      "A temporary public showroom for regional CCI products, open at fixed hours for 4-6 weeks.",
-     [(100, "visitors"), (15, "exhibitors"), (2, "exhibitions")]),
+     [(100, "CCI visitors", "manual"), (100, "visitors from the public", "manual"), (15, "exhibitors", "exhibitors")]),
     ("linz", "growth-hacking-boot-camp", "Growth-hacking boot camp",
      "Five modules “from prototyping to market leader” for creative founders who want to grow.",
-     [(12, "participants per group"), (5, "modules")]),
+     [(12, "participants", "people_enrolled"), (12, "participants who attended", "people_attended")]),
     ("linz", "industrial-hackathon", "Industrial Hackathon",
      "48 hours in which creatives tackle challenges set by industrial companies.",
-     [(40, "participants"), (4, "company challenges")]),
+     [(40, "participants", "people_enrolled"), (4, "company challenges", "challenges")]),
     ("sokolov", "coworking-space", "Preparing a CCI co-working space",
      "Workshops with regional creatives to shape a co-working space in Sokolov-East.",
-     [(30, "participants"), (2, "workshops")]),
+     [(30, "participants", "people_enrolled")]),
     ("bielsko-biala", "industrial-hackathon", "Industrial Hackathon",
      "The Bielsko-Biała edition of the 48-hour hackathon, alongside the region's IT festival.",
-     [(40, "participants")]),
+     [(40, "participants", "people_enrolled")]),
     ("padova", "cci-help-desks", "CCI help-desks",
      "A network of help desks supporting CCI start-ups in pre-incubation, acceleration and crowdfunding.",
-     [(50, "users")]),
+     [(50, "users", "people_served")]),
     ("padova", "workers-welfare", "Workers' welfare",
      "Performances by creatives inside companies, for the welfare of their employees.",
-     [(3, "companies")]),
+     [(3, "companies", "manual")]),
     ("kranj", "cci-help-desk", "CCI help-desk",
      "A small-town help desk for creatives in Kovačnica Kranj with a satellite in Škofja Loka.",
-     [(50, "users")]),
+     [(50, "users", "people_served")]),
     ("limburg", "pull-factors", "Limburg pull factors",
      "Plug-and-play spaces and a package of pull factors that attract metropolitan CCI to Limburg.",
-     [(5, "creatives testing The Box")]),
+     [(5, "creatives testing The Box", "space_bookings")]),
     ("limburg", "cci-factory", "CCI Factory mentorship",
      "Experienced creatives train newcomers in two trajectories of seven half-day workshops.",
-     [(10, "participants"), (2, "mentors")]),
+     [(10, "participants", "people_enrolled"), (2, "mentors", "manual")]),
 ]
 
 #: (organisation slug, name, street, postcode, city, country, timezone)
@@ -129,7 +131,8 @@ def _upsert_partners(session):
         if (org.id, slug) not in programmes:
             session.add(Programme(
                 organisation_id=org.id, slug=slug, title=title, summary=summary, description=summary,
-                targets=[ReachTarget(position=i, value=v, label=label) for i, (v, label) in enumerate(targets)],
+                targets=[ReachTarget(position=i, value=v, label=label, metric=metric)
+                         for i, (v, label, metric) in enumerate(targets)],
             ))
     venues = {(v.organisation_id, v.name) for v in session.scalars(sa.select(Venue))}
     for org_slug, name, street, postcode, city, country, tz in VENUES:

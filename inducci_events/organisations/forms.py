@@ -11,11 +11,6 @@ class ProgrammeForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     summary = StringField(_l("One-line summary"), validators=[Optional(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
-    targets = TextAreaField(
-        _l("Reach targets"),
-        description=_l("One per line: a number and what it counts, e.g. “100 visitors”."),
-        validators=[Optional(), Length(max=2000)],
-    )
 
 
 class VenueForm(FlaskForm):

@@ -76,7 +76,10 @@ class Programme(InPublicCalendars, db.Model):
 
 
 class ReachTarget(db.Model):
-    """What a programme wants to reach, e.g. 100 visitors or 15 exhibitors."""
+    """What a programme wants to reach, e.g. 100 visitors or 15 exhibitors, and what counts
+    towards it: ``metric`` names one of the counts that ``reach/`` registers (people enrolled,
+    space bookings, a manual tally ...). Stored as a plain name so that this package, below
+    the features, needs to know none of them; ``reach`` says what a name means."""
 
     __tablename__ = "reach_targets"
     __table_args__ = (sa.CheckConstraint("value > 0", name="value_positive"),)
@@ -86,6 +89,7 @@ class ReachTarget(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     value: Mapped[int]
     label: Mapped[str] = mapped_column(sa.String(120))
+    metric: Mapped[str] = mapped_column(sa.String(40), default="manual", server_default="manual")
 
     programme: Mapped[Programme] = relationship(back_populates="targets")
 

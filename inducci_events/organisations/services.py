@@ -43,14 +43,17 @@ def _slugify(text):
     return slug[:80] or "programme"
 
 
-def save_programme(actor, organisation_id, *, title, summary, description, targets, programme_id=None):
-    """Create or edit a programme of the actor's own organisation.
+def save_programme(actor, organisation_id, *, title, summary, description, targets=None, programme_id=None):
+    """Create or edit a programme of the actor's own organisation. ``targets`` (text, one
+    "number label" per line) sets a new programme's first targets, counted by hand; an
+    existing programme's targets are left alone (they are edited one by one on the reach
+    pages, where each says what counts towards it).
 
     :raises Forbidden: the actor does not organise this organisation.
     :raises NotFound: the programme belongs to another organisation.
     """
     require_organiser(actor, organisation_id)
-    parsed = parse_targets(targets)
+    parsed = parse_targets(targets) if targets is not None else []
     with unit_of_work() as session:
         org = lock_parent(Organisation, organisation_id)
         if programme_id is None:
@@ -68,7 +71,9 @@ def save_programme(actor, organisation_id, *, title, summary, description, targe
         programme.title = title.strip()
         programme.summary = (summary or "").strip()
         programme.description = (description or "").strip()
-        programme.targets = [ReachTarget(position=i, value=v, label=label) for i, (v, label) in enumerate(parsed)]
+        if programme_id is None:
+            programme.targets = [ReachTarget(position=i, value=v, label=label, metric="manual")
+                                 for i, (v, label) in enumerate(parsed)]
     return programme
 
 

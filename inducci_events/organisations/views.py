@@ -53,12 +53,10 @@ def edit_programme(slug, programme_id=None):
     org = _managed(slug)
     programme = queries.programme_of(org, programme_id) if programme_id else None
     form = ProgrammeForm(obj=programme if request.method == "GET" else None)
-    if request.method == "GET" and programme is not None:
-        form.targets.data = services.format_targets(programme)
     if form.validate_on_submit():
         try:
             services.save_programme(current_user, org.id, title=form.title.data, summary=form.summary.data,
-                                    description=form.description.data, targets=form.targets.data,
+                                    description=form.description.data,
                                     programme_id=programme_id)
         except DomainError as error:
             show_error_on_form(form, error)

@@ -75,6 +75,9 @@ def world(organiser, make_event, make_listing, space_org, make_desk, make_user):
     series = make_event(title="Mentorship", sessions=1)
     programme = organisations.save_programme(user, org.id, title="Boot camp", summary="Five modules",
                                              description="", targets="")
+    from inducci_events.reach import services as reach
+
+    target = reach.save_target(user, programme.id, label="Participants", value=12, metric="manual")
     listing = make_listing(booking_mode="request")
     desk_made = make_desk()
     for other in (space_org.org, desk_made["org"]):
@@ -94,9 +97,9 @@ def world(organiser, make_event, make_listing, space_org, make_desk, make_user):
     ids = dict(event_id=event.id, session_id=event.sessions[0].id, enrolment_id=enrolment.id,
                question_id=event.questions[0].id, listing_id=listing.id, booking_id=booking.id, desk_id=desk.id,
                appointment_id=appointment.id, request_id=mentoring.id, programme_id=programme.id,
-               venue_id=venue.id, user_id=user.id)
+               venue_id=venue.id, user_id=user.id, target_id=target.id)
     slugs = {"workshops": org.slug, "organisations": org.slug, "calendar": org.slug, "api": org.slug, "admin": org.slug,
-             "spaces": space_org.org.slug, "helpdesk": desk_made["org"].slug}
+             "spaces": space_org.org.slug, "helpdesk": desk_made["org"].slug, "reach": org.slug}
     return dict(user=user, person=person, ids=ids, slugs=slugs, token=user.calendar_token)
 
 

@@ -14,26 +14,26 @@ def test_home_page_lists_partners_and_programmes(client, runner):
         assert programme in page
 
 
-def test_organiser_creates_a_programme_with_reach_targets(browser, make_organiser):
+def test_organiser_creates_a_programme_and_sets_its_targets_on_the_reach_page(browser, make_organiser):
     user, org = make_organiser()
     browser.login(user.email)
-    url = f"/manage/{org.slug}/programmes/new"
-    response = browser.submit(url, {"title": "CCI Showcase", "summary": "A showroom",
-                                    "targets": "100 visitors\n15 exhibitors"})
+    response = browser.submit(f"/manage/{org.slug}/programmes/new", {"title": "CCI Showcase", "summary": "A showroom"})
     assert response.status_code == 302
     programme = db.session.query(Programme).one()
-    assert [(t.value, t.label) for t in programme.targets] == [(100, "visitors"), (15, "exhibitors")]
+    assert programme.targets == []
+    edit = browser.get(f"/manage/{org.slug}/programmes/{programme.id}/edit").get_data(as_text=True)
+    assert f"/reach/programmes/{programme.id}" in edit
+    response = browser.submit(f"/reach/programmes/{programme.id}/targets/new",
+                              {"label": "visitors", "value": "100", "metric": "manual"})
+    assert response.status_code == 302
     detail = browser.get(f"/organisations/{org.slug}").get_data(as_text=True)
     assert "100 visitors" in detail
-
-
-def test_badly_written_targets_are_explained(browser, make_organiser):
-    user, org = make_organiser()
-    browser.login(user.email)
-    response = browser.submit(f"/manage/{org.slug}/programmes/new", {"title": "X", "targets": "lots of people"})
-    assert response.status_code == 422
-    assert "one target per line" in response.get_data(as_text=True).lower()
-    assert count(Programme) == 0
+    # Saving the programme again leaves its targets (and what counts towards them) alone.
+    assert browser.submit(f"/manage/{org.slug}/programmes/{programme.id}/edit",
+                          {"title": "CCI Showcase 2027"}).status_code == 302
+    db.session.expire_all()
+    assert [(t.value, t.label, t.metric) for t in db.session.get(Programme, programme.id).targets] == [
+        (100, "visitors", "manual")]
 
 
 def test_organiser_edits_a_venue_and_its_time_zone_is_checked(browser, make_organiser):
