@@ -63,19 +63,25 @@ def timed(client, path, runs, headers=None, expect=200, rebuild=False):
     callers: there is no body cache to drop any more."""
     times = []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         response = client.get(path, headers=headers or {})
         response.get_data()
-        times.append((time.perf_counter() - t0) * 1000)
+        times.append(((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000))
         assert response.status_code == expect, (path, response.status_code)
     return times, response
 
 
 def report(label, times, target):
-    median = statistics.median(times)
-    p99 = sorted(times)[max(0, int(len(times) * 0.99) - 1)]
+    """Wall-clock median and p99 (the target), and the median CPU time of this process: on a
+    busy shared machine the wall clock includes waiting for a core, the CPU time hardly does
+    (the database server's own time is in neither)."""
+    wall = [w for w, _cpu in times]
+    median = statistics.median(wall)
+    p99 = sorted(wall)[max(0, int(len(wall) * 0.99) - 1)]
+    cpu = statistics.median(c for _w, c in times)
     verdict = "meets" if median < target else "MISSES"
-    print(f"{label:<50} median {median:8.2f} ms   p99 {p99:8.2f} ms   ({verdict} target < {target} ms)")
+    print(f"{label:<50} median {median:8.2f} ms   p99 {p99:8.2f} ms   cpu {cpu:7.2f} ms   "
+          f"({verdict} target < {target} ms)")
 
 
 def main():
@@ -109,8 +115,8 @@ def main():
     # serialisation of unchanged items (the medians below). Both are printed.
     cold_org, _ = timed(client, f"/calendar/organisations/{slug}.ics", 1)
     cold_personal, _ = timed(client, f"/calendar/feed/{token}.ics", 1)
-    print(f"first request (nothing serialised yet): personal {cold_personal[0]:.0f} ms, "
-          f"organisation {cold_org[0]:.0f} ms")
+    print(f"first request (nothing serialised yet): personal {cold_personal[0][0]:.0f} ms, "
+          f"organisation {cold_org[0][0]:.0f} ms")
     personal, response = timed(client, f"/calendar/feed/{token}.ics", args.runs, rebuild=True)
     items = response.get_data().count(b"BEGIN:VEVENT")
     report(f"personal feed ({items} items), built", personal, 20)

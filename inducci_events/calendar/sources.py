@@ -4,6 +4,7 @@ Every feed is a :class:`Feed`: a cheap ``version`` (a few aggregate queries) fro
 the ETag is made, and ``items()`` that loads everything with a fixed number of queries,
 however many items there are.
 """
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -64,7 +65,8 @@ def load_sessions(stmt):
     each with ``.event`` (its organisation and programme loaded) and ``.venue``.
 
     Three queries whatever the number: the sessions as plain rows (building thousands of
-    ORM objects costs more than the whole calendar), their events and their venues.
+    ORM objects costs more than the whole calendar), their events and their venues (by the
+    ids the rows name; by the matching subquery if there are very many).
     """
     # Plain rows through the session's connection: the ORM's result machinery is not needed.
     result = db.session.connection().execute(stmt.order_by(Session.starts_at, Session.id))
@@ -72,14 +74,23 @@ def load_sessions(stmt):
     rows = result.all()
     if not rows:
         return []
+    event_ids = {row.event_id for row in rows}
+    venue_ids = {row.venue_id for row in rows}
     matching = stmt.subquery()
     events = {e.id: e for e in db.session.scalars(
-        sa.select(Event).where(Event.id.in_(sa.select(matching.c.event_id)))
+        sa.select(Event).where(Event.id.in_(event_ids if len(event_ids) <= _ID_LIST
+                                            else sa.select(matching.c.event_id)))
         .options(joinedload(Event.organisation), joinedload(Event.programme)))}
     venues = {v.id: v for v in db.session.scalars(
-        sa.select(Venue).where(Venue.id.in_(sa.select(matching.c.venue_id))))}
-    return [SimpleNamespace(**dict(zip(names, row)), event=events[row.event_id], venue=venues[row.venue_id])
-            for row in rows]
+        sa.select(Venue).where(Venue.id.in_(venue_ids if len(venue_ids) <= _ID_LIST
+                                            else sa.select(matching.c.venue_id))))}
+    # A light read-only record per row (a named tuple: much cheaper than an object per row).
+    record = namedtuple("SessionRow", [*names, "event", "venue"])
+    return [record(*row, events[row.event_id], venues[row.venue_id]) for row in rows]
+
+
+#: Up to this many ids are sent as a list; more are matched by a subquery.
+_ID_LIST = 1000
 
 
 # --- public --------------------------------------------------------------------------

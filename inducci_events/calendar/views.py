@@ -15,7 +15,7 @@ from ..spaces.models import SpaceBooking
 from ..spaces.queries import visible_listing
 from ..workshops.models import Event, Session
 from ..workshops.queries import check_visible
-from ..core.ical import absolute, build_calendar
+from ..core.ical import absolute, build_calendar, one_build
 from ..helpdesk.ical import appointment_item, staff_appointment_item
 from ..spaces.ical import booking_item
 from ..workshops.ical import session_item
@@ -27,10 +27,12 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 
 def _serve(feed, *, private):
-    return calendar_response(
-        version=feed.version, last_modified=feed.last_modified, private=private,
-        build=lambda: build_calendar(feed.name, feed.items(), alarm=feed.alarm),
-    )
+    def build():
+        # One language, one read of the database: items share their per-event work.
+        with one_build():
+            return build_calendar(feed.name, feed.items(), alarm=feed.alarm)
+
+    return calendar_response(version=feed.version, last_modified=feed.last_modified, private=private, build=build)
 
 
 def _download(item, name, filename):

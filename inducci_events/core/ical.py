@@ -7,6 +7,9 @@ see; cancelled items stay with STATUS:CANCELLED; every TZID used has its VTIMEZO
 items are DATE values with an exclusive DTEND. Everything, values and escaping included,
 is written by the ``icalendar`` package; nothing here writes iCalendar text by hand.
 """
+import gc
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from email.utils import parseaddr
@@ -37,9 +40,54 @@ def absolute(endpoint, **values):
     return memo[key]
 
 
+#: The memo of the feed being built (see :func:`one_build`), ``None`` outside one.
+_BUILD = ContextVar("calendar_build", default=None)
+
+
+@contextmanager
+def one_build():
+    """The scope of one document's items: one language, one read of the database.
+
+    Item builders share what many items repeat (an event's organiser line, link and
+    categories, a venue's LOCATION, a translated label) through :func:`shared`; a feed of
+    5,000 sessions then translates "Event" once, not 5,000 times. Open it only where every
+    item is built in the same language from rows read in the same request (a feed's
+    ``items()``); nothing is kept after it closes, so no worker can serve old text.
+    """
+    # The items of a big feed stay alive until the document is joined: the collector's
+    # passes over them (and over everything else the process holds) cost a quarter of a
+    # 5,000-session build and find nothing to free. Reference counting still frees as usual;
+    # the collector runs again as soon as the scope closes (any thread re-enables it).
+    pause = gc.isenabled()
+    if pause:
+        gc.disable()
+    token = _BUILD.set({})
+    try:
+        yield
+    finally:
+        _BUILD.reset(token)
+        if pause:
+            gc.enable()
+
+
+def shared(key, compute):
+    """``compute()``, once per :func:`one_build` scope for ``key`` (every call outside one).
+    ``key`` names the kind of value and the row it is made of, e.g. ``("event", event.id)``."""
+    memo = _BUILD.get()
+    if memo is None:
+        return compute()
+    try:
+        return memo[key]
+    except KeyError:
+        value = memo[key] = compute()
+        return value
+
+
 def place(venue):
     """A venue as LOCATION: its name and one-line address."""
-    return f"{venue.name}, {venue.address}" if venue is not None else ""
+    if venue is None:
+        return ""
+    return shared(("place", venue.id), lambda: f"{venue.name}, {venue.address}")
 
 
 def lines(*parts):
@@ -211,7 +259,10 @@ def _invitation_event(item, method, organiser_email, attendee):
     return event.to_ical()
 
 
+@lru_cache(maxsize=20_000)
 def _with_alarm(item, alarm, organiser_email):
+    """A personal feed's VEVENT with its reminder; cached like :func:`_event_ical` (the
+    alarm's lead time is part of the key)."""
     event = _event(item, organiser_email)
     if item.status != "CANCELLED" and not item.all_day:
         valarm = Alarm()

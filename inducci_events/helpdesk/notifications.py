@@ -15,7 +15,7 @@ from ..core.ical import absolute
 from ..extensions import db
 from ..mail import messages
 from ..mail.reminders import on_reminders
-from ..organisations.services import on_venue_changed
+from ..organisations.services import on_organisation_renamed, on_venue_changed
 from .ical import appointment_item, appointment_place
 from .models import Adviser, Appointment, HelpDesk, MentoringRequest
 
@@ -98,6 +98,16 @@ def _venue_changed(session, venue):
                        {"id": row.id, "sequence": session.get(Appointment, row.id).sequence})
 
 
+def _organisation_renamed(session, organisation):
+    """The organisation's name is the ORGANIZER and in the DESCRIPTION of its desks'
+    appointments: each raises its SEQUENCE. Nobody is mailed (no time or place changed)."""
+    session.execute(sa.update(Appointment)
+                    .where(Appointment.desk_id.in_(sa.select(HelpDesk.id)
+                                                   .where(HelpDesk.organisation_id == organisation.id)))
+                    .values(sequence=Appointment.sequence + 1, updated_at=utcnow())
+                    .execution_options(synchronize_session="fetch"))
+
+
 # --- composed by the worker ---------------------------------------------------------------
 
 def _compose(kind, user, payload):
@@ -142,5 +152,6 @@ def init_app(app):
     """Register what this feature tells, with the outbox, the venues and the reminders."""
     messages.register(app, TEXTS, _compose)
     on_venue_changed(app, _venue_changed)
+    on_organisation_renamed(app, _organisation_renamed)
     on_reminders(app, _due_reminders)
 

@@ -207,7 +207,22 @@ def update_organisation(actor, slug, *, languages, **values):
         if changes:
             audit.record(session, actor=actor, action="organisation.update", subject_type="organisation",
                          subject_id=org.id, organisation_id=org.id, summary=org.name, changes=changes)
+        if "name" in values and org.name != before["name"]:
+            session.flush()
+            for listener in current_app.extensions.get(_RENAME_LISTENERS, ()):
+                listener(session, org)
     return org
+
+
+_RENAME_LISTENERS = "organisation_rename_listeners"
+
+
+def on_organisation_renamed(app, listener):
+    """Register ``listener(session, organisation)`` in ``app``: called inside the unit of work
+    that renamed an organisation, after the change is flushed. Its name is the ORGANIZER and
+    in the DESCRIPTION of every calendar item of its events, bookings and appointments: the
+    features raise those items' SEQUENCE there."""
+    app.extensions.setdefault(_RENAME_LISTENERS, []).append(listener)
 
 
 _VENUE_LISTENERS = "venue_listeners"

@@ -3,23 +3,32 @@ listing's public feed (dates and units, no names) and the organiser's view. All-
 with an exclusive end. Pure functions over loaded rows."""
 from flask_babel import gettext as _
 
-from ..core.ical import FeedItem, absolute, lines, make_uid, place
+from ..core.ical import FeedItem, absolute, lines, make_uid, place, shared
+
+
+def _listing(listing):
+    """What every booking of ``listing`` repeats (made once per listing while a feed is built):
+    the public link, the organiser, CATEGORIES and the end of DESCRIPTION."""
+    public = absolute("spaces.detail", listing_id=listing.id)
+    organiser = listing.organisation.name
+    categories = tuple(c for c in (listing.programme.title if listing.programme else "", _("Pop-up space")) if c)
+    return public, organiser, categories, lines(_("Organiser: %(name)s", name=organiser), public)
+
+
+def _shared(listing):
+    return shared(("spaces.listing", listing.id), lambda: _listing(listing))
 
 
 def _common(booking):
     listing = booking.listing
-    public = absolute("spaces.detail", listing_id=listing.id)
-    organiser = listing.organisation.name
+    public, organiser, categories, _about_text = _shared(listing)
     return dict(start=booking.start_date, end=booking.end_date, sequence=booking.sequence,
                 last_modified=booking.updated_at, location=place(listing.venue), url=public, organiser=organiser,
-                categories=tuple(c for c in (listing.programme.title if listing.programme else "",
-                                             _("Pop-up space")) if c))
+                categories=categories)
 
 
 def _about(booking, *parts):
-    listing = booking.listing
-    return lines(*parts, _("Organiser: %(name)s", name=listing.organisation.name),
-                 absolute("spaces.detail", listing_id=listing.id))
+    return lines(*parts, _shared(booking.listing)[3])
 
 
 def booking_item(booking):

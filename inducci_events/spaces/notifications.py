@@ -19,7 +19,7 @@ from ..core.timeutil import zone
 from ..extensions import db
 from ..mail import messages
 from ..mail.reminders import on_reminders
-from ..organisations.services import on_venue_changed
+from ..organisations.services import on_organisation_renamed, on_venue_changed
 from .ical import booking_item
 from .models import SpaceBooking, SpaceListing
 
@@ -115,6 +115,16 @@ def _venue_changed(session, venue):
                        {"items": [[pk, session.get(SpaceBooking, pk).sequence] for pk in ids]})
 
 
+def _organisation_renamed(session, organisation):
+    """The organisation's name is the ORGANIZER and in the DESCRIPTION of its bookings' items:
+    each booking of its listings raises its SEQUENCE. Nobody is mailed (no day or place changed)."""
+    session.execute(sa.update(SpaceBooking)
+                    .where(SpaceBooking.listing_id.in_(sa.select(SpaceListing.id)
+                                                       .where(SpaceListing.organisation_id == organisation.id)))
+                    .values(sequence=SpaceBooking.sequence + 1, updated_at=utcnow())
+                    .execution_options(synchronize_session="fetch"))
+
+
 # --- composed by the worker ---------------------------------------------------------------
 
 def _compose(kind, user, payload):
@@ -172,4 +182,5 @@ def init_app(app):
     """Register what this feature tells, with the outbox, the venues and the reminders."""
     messages.register(app, TEXTS, _compose)
     on_venue_changed(app, _venue_changed)
+    on_organisation_renamed(app, _organisation_renamed)
     on_reminders(app, _due_reminders)

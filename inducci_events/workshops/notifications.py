@@ -10,6 +10,8 @@ One change, one message per person: a change that moves or renames several sessi
 tells each participant once, with every session concerned in the message and its file.
 """
 from collections import defaultdict
+from datetime import datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -21,7 +23,7 @@ from ..core.ical import absolute, place
 from ..extensions import db
 from ..mail import messages
 from ..mail.reminders import on_reminders
-from ..organisations.services import on_venue_changed
+from ..organisations.services import on_organisation_renamed, on_venue_changed
 from .ical import enrolment_session_item
 from .models import Enrolment, Event, Session
 
@@ -59,6 +61,10 @@ TEXTS = {
         _l("New place details: %(title)s"),
         _l("the venue of %(title)s has changed its name or address. The details are below; the attached file "
            "updates your calendar.")),
+    "session_deleted": (
+        _l("Session cancelled: %(title)s"),
+        _l("the organiser has removed a session of %(title)s. Your place in the other sessions stays; the "
+           "attached file removes this one from your calendar.")),
     "reminder_session": (
         _l("Reminder: %(title)s starts within 24 hours"),
         _l("a reminder: %(title)s starts within the next 24 hours.")),
@@ -144,6 +150,29 @@ def sessions_changed(session_ids, kind="sessions_changed"):
         messages.defer(kind, user_id, {"items": items})
 
 
+@messages.notification
+def session_deleted(item):
+    """A session that is not over is about to be removed (a series event's: their enrolment
+    covers it): each confirmed participant is told once, with METHOD:CANCEL for their item
+    of it (same UID, a SEQUENCE above the one their feed showed). Call it before deleting:
+    the message keeps what it needs of the session, which will be gone when it is composed."""
+    if item.ends_at < utcnow():
+        return  # over: nothing to keep anybody from
+    db.session.flush()
+    event = db.session.get(Event, item.event_id)
+    venue = item.venue
+    session_values = dict(id=item.id, event_id=item.event_id, title=item.title, module_label=item.module_label,
+                          notes=item.notes, starts_at=item.starts_at.isoformat(), ends_at=item.ends_at.isoformat(),
+                          updated_at=item.updated_at.isoformat(), sequence=item.sequence,
+                          venue=dict(id=venue.id, name=venue.name, address=venue.address, timezone=venue.timezone))
+    for user_id, pairs in _affected([item.id]).items():
+        for enrolment_row, session in pairs:
+            # One more than the personal feed's SEQUENCE of this item (session + event + enrolment).
+            sequence = session.sequence + event.sequence + enrolment_row.sequence + 1
+            messages.defer("session_deleted", user_id,
+                           {"enrolment": enrolment_row.id, "sequence": sequence, "session": session_values})
+
+
 def _venue_changed(session, venue):
     """A venue's name, address or zone changed: every session held there that is not over
     raises its SEQUENCE (its LOCATION changed), and its participants are told once each."""
@@ -155,6 +184,16 @@ def _venue_changed(session, venue):
                     .values(sequence=Session.sequence + 1, updated_at=now)
                     .execution_options(synchronize_session="fetch"))
     sessions_changed(ids, "venue_changed")
+
+
+def _organisation_renamed(session, organisation):
+    """The organisation's name is the ORGANIZER and in the DESCRIPTION of every session item
+    of its events: each session raises its SEQUENCE (and LAST-MODIFIED). Nobody is mailed:
+    no time or place changed."""
+    session.execute(sa.update(Session)
+                    .where(Session.event_id.in_(sa.select(Event.id).where(Event.organisation_id == organisation.id)))
+                    .values(sequence=Session.sequence + 1, updated_at=utcnow())
+                    .execution_options(synchronize_session="fetch"))
 
 
 # --- composed by the worker, just before sending ------------------------------------
@@ -190,7 +229,21 @@ def _compose_sessions_changed(kind, user, payload):
         messages.as_sent(enrolment_session_item(s, e), sequence, "REQUEST") for e, s, sequence in pairs])
 
 
+def _compose_session_deleted(kind, user, payload):
+    row = messages.load(Enrolment, payload["enrolment"])
+    values = payload["session"]
+    gone = SimpleNamespace(**dict(values, starts_at=datetime.fromisoformat(values["starts_at"]),
+                                  ends_at=datetime.fromisoformat(values["ends_at"]),
+                                  updated_at=datetime.fromisoformat(values["updated_at"]),
+                                  venue=SimpleNamespace(**values["venue"]), event=row.event))
+    context = dict(title=row.event.title, times=session_times([gone]), link=absolute("workshops.mine"))
+    return messages.fields(TEXTS, kind, user, context, method="CANCEL", items=lambda: [
+        messages.as_sent(enrolment_session_item(gone, row), payload["sequence"], "CANCEL")])
+
+
 def _compose(kind, user, payload):
+    if kind == "session_deleted":
+        return _compose_session_deleted(kind, user, payload)
     if kind in ("sessions_changed", "venue_changed"):
         return _compose_sessions_changed(kind, user, payload)
     return _compose_enrolment(kind, user, payload)
@@ -228,6 +281,7 @@ def init_app(app):
     """Register what this feature tells, with the outbox, the venues and the reminders."""
     messages.register(app, TEXTS, _compose)
     on_venue_changed(app, _venue_changed)
+    on_organisation_renamed(app, _organisation_renamed)
     on_reminders(app, _due_reminders)
 
 

@@ -585,6 +585,7 @@ def delete_session(actor, event_id, session_id):
             session.scalar(sa.select(Attendance.id).where(Attendance.session_id == item.id).limit(1))
         if used is not None:
             raise Conflict("session_in_use", _("People enrolled in or attended this session; it cannot be removed."))
+        notify.session_deleted(item)  # the participants of a series event lose it from their calendars
         session.delete(item)
 
 

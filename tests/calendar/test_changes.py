@@ -270,3 +270,99 @@ def test_a_renamed_listing_reaches_the_creatives_feed(workers, make_listing, cre
     spaces.save_listing(space_org.organiser, space_org.org.id, listing_id=listing.id, **values)
     after = _changed_everywhere(workers, before)
     assert "KRACH shop Markt 4" in after[paths[0]][2]
+
+
+def test_a_renamed_organisation_reaches_sessions_bookings_and_appointments(workers, make_event, make_user, organiser,
+                                                                           make_desk, make_listing, creative,
+                                                                           space_org):
+    """The organisation's name is every item's ORGANIZER and in its DESCRIPTION: a rename
+    raises the SEQUENCE of each item that shows it, in every feed and download, and mails nobody."""
+    from inducci_events.helpdesk import services as helpdesk
+    from inducci_events.spaces import services as spaces
+    from tests.helpdesk.conftest import utc
+    from tests.spaces.conftest import day
+
+    user, org, _venue = organiser
+    event = make_event(sessions=2)
+    participant = make_user()
+    workshops.enrol(participant, event.id)
+    made = make_desk(org=org, organiser=user)
+    start = utc(2027, 3, 2, 13, 0)
+    helpdesk.book(participant, made["desk"].id, made["adviser"].id, start, topic="Crowdfunding",
+                  now=start - timedelta(days=3))
+    listing = make_listing(booking_mode="instant")
+    spaces.create_booking(creative, listing.id, start_date=day(10), end_date=day(15), units=1,
+                          purpose="Repair café", accept_terms=True)
+    paths = [f"/calendar/feed/{_token(participant)}.ics", f"/calendar/feed/{_token(user)}/{org.slug}.ics",
+             f"/calendar/feed/{_token(made['adviser_user'])}/{org.slug}.ics",
+             f"/calendar/organisations/{org.slug}.ics", f"/calendar/events/{event.id}.ics",
+             f"/calendar/sessions/{event.sessions[0].id}.ics",
+             f"/calendar/feed/{_token(creative)}.ics", f"/calendar/spaces/{listing.id}.ics",
+             f"/calendar/feed/{_token(space_org.organiser)}/{space_org.org.slug}.ics"]
+    admin = make_user(admin=True)
+    before = _snapshot(workers, paths)
+    kinds = {uid.split("-")[0] for _etag, sequences, _body in before.values() for uid in sequences}
+    assert {"enrolment", "organiser", "staff", "appointment", "session", "space"} <= kinds
+    _clear_outbox()
+    languages = ["en", "de", "cs", "pl", "it", "sl", "nl"]
+    organisations.update_organisation(admin, org.slug, languages=languages, name="Creative Region Linz, renamed")
+    organisations.update_organisation(admin, space_org.org.slug, languages=languages, name="KRACH Spaces, renamed")
+
+    after = _changed_everywhere(workers, before)
+    for path, (_etag, _sequences, body) in after.items():
+        for vevent in icalendar.Calendar.from_ical(body).walk("VEVENT"):
+            name = str(vevent["ORGANIZER"].params["CN"])
+            assert name in ("Creative Region Linz, renamed", "KRACH Spaces, renamed"), path
+            assert name in str(vevent.get("DESCRIPTION", name)) or str(vevent["UID"]).startswith(
+                ("staff-", "organiser-space")), path
+    assert _queued() == []  # nothing to attend changed: no mail
+    # Changing something else of the organisation raises no SEQUENCE.
+    organisations.update_organisation(admin, org.slug, languages=languages, region="Upper Austria, Linz")
+    again = _snapshot(workers, paths[:1])
+    assert again[paths[0]][1] == after[paths[0]][1]
+
+
+def test_deleting_a_session_of_a_series_cancels_it_for_each_participant(workers, make_event, make_user, organiser):
+    user, org, _venue = organiser
+    event = make_event(sessions=3)
+    people = [make_user(name=f"Person {i}", locale=locale) for i, locale in enumerate(("en", "de"))]
+    for person in people:
+        workshops.enrol(person, event.id)
+    cancelled = workshops.enrol(make_user(), event.id)  # cancelled: not told
+    workshops.cancel_enrolment(user, cancelled.id)
+    workshops.update_event(user, event.id, title="Growth-hacking boot camp, spring")  # sequences above zero
+    gone = event.sessions[1]
+    paths = [f"/calendar/feed/{_token(p)}.ics" for p in people]
+    before = _snapshot(workers, paths + [f"/calendar/events/{event.id}.ics"])
+    _clear_outbox()
+
+    workshops.delete_session(user, event.id, gone.id)
+
+    told = _queued()
+    assert Counter((m.kind, m.user_id) for m in told) == Counter(("session_deleted", p.id) for p in people)
+    for message in told:
+        person = db.session.get(User, message.user_id)
+        feed_before = before[f"/calendar/feed/{_token(person)}.ics"][1]
+        cal = icalendar.Calendar.from_ical(message.ics)
+        [vevent] = cal.walk("VEVENT")
+        uid = str(vevent["UID"])
+        assert cal["METHOD"] == "CANCEL" and message.ics_method == "CANCEL" and vevent["STATUS"] == "CANCELLED"
+        assert uid.endswith(f"-session-{gone.id}@inducci-events") and int(vevent["SEQUENCE"]) > feed_before[uid]
+        assert vevent.decoded("DTSTART") == gone.starts_at
+        assert str(vevent["ATTENDEE"]) == f"mailto:{person.email}"
+        assert ("Session cancelled" if person.locale == "en" else "Growth-hacking boot camp, spring") in message.subject
+    # The feeds no longer show it, under a new ETag, and keep the other sessions unchanged.
+    after = _snapshot(workers, before)
+    for path, (etag, sequences, _body) in before.items():
+        assert after[path][0] != etag
+        assert {uid: seq for uid, seq in sequences.items() if f"-{gone.id}@" not in uid} == after[path][1]
+    # A session that is over goes without a message.
+    other = make_event(sessions=2)
+    workshops.enrol(people[0], other.id)
+    first = other.sessions[0]
+    workshops.save_session(user, other.id, title=first.title, venue_id=first.venue_id,
+                           starts_at=first.starts_at - timedelta(days=60), ends_at=first.ends_at - timedelta(days=60),
+                           session_id=first.id)
+    _clear_outbox()
+    workshops.delete_session(user, other.id, first.id)
+    assert _queued() == []
