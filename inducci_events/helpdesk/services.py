@@ -234,7 +234,7 @@ def update_desk(actor, desk_id, *, now=None, **changes):
         raise _invalid("name_required", "name", _("The desk needs a name."))
     for name, (low, high) in _DESK_RANGES.items():
         if name in changes and (changes[name] is None or not low <= changes[name] <= high):
-            raise _invalid(f"{name}_range", name, _("Between %(low)d and %(high)d.", low=low, high=high))
+            raise _invalid(f"{name}_range", name, _("This value is outside the allowed range."))
     now = now or utcnow()
     with unit_of_work() as session:
         desk = _desk(session, desk_id)
@@ -550,7 +550,8 @@ def cancel(actor, appointment_id, *, now=None):
         appointment.cancelled_at = now
         notify.appointment_cancelled(appointment, actor.id)
         if appointment.user_id != actor.id:  # the adviser or an organiser cancelled it
-            _audit_appointment(session, actor, "appointment.cancel", appointment, {"status": ["confirmed", "cancelled"]})
+            _audit_appointment(session, actor, "appointment.cancel", appointment,
+                               {"status": ["confirmed", "cancelled"]})
     return appointment
 
 

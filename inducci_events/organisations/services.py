@@ -81,8 +81,8 @@ def save_programme(actor, organisation_id, *, title, summary, description, targe
             if "description" in changes:
                 changes["description"] = ["…", "…"]  # long text: logged as changed, not copied
             action = "programme.create" if programme_id is None else "programme.update"
-            audit.record(session, actor=actor, action=action, subject_type="programme", subject_id=programme.id, organisation_id=org.id,
-                         summary=programme.title, changes=changes)
+            audit.record(session, actor=actor, action=action, subject_type="programme", subject_id=programme.id,
+                         organisation_id=org.id, summary=programme.title, changes=changes)
     return programme
 
 

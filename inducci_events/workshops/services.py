@@ -536,8 +536,8 @@ def update_event(actor, event_id, **changes):
         changed = audit.changes_of(before, {name: getattr(event, name) for name in changes})
         if changed:
             action = "event.cancel" if event.status == "cancelled" else "event.update"
-            audit.record(session, actor=actor, action=action, subject_type="event", subject_id=event.id, organisation_id=event.organisation_id,
-                         summary=event.title, changes=_short(changed))
+            audit.record(session, actor=actor, action=action, subject_type="event", subject_id=event.id,
+                         organisation_id=event.organisation_id, summary=event.title, changes=_short(changed))
         scopes = _scopes_locked(session, event)
         if event.status == "cancelled":
             cancelled = session.scalars(sa.select(Enrolment).where(
