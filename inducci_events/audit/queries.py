@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "event.create": _l("Event created"),
     "event.update": _l("Event changed"),
     "event.cancel": _l("Event cancelled"),
+    "event.question_add": _l("Registration question added"),
+    "event.question_remove": _l("Registration question removed"),
     "session.create": _l("Session added"),
     "session.update": _l("Session changed"),
     "enrolment.approve": _l("Enrolment approved"),
@@ -61,6 +63,7 @@ FIELD_LABELS = {
     "units": _l("units"),
     "description": _l("description"),
     "role": _l("role"),
+    "question": _l("question"),
 }
 
 

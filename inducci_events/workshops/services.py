@@ -655,6 +655,10 @@ def add_question(actor, event_id, *, kind, label, required=False, choices=""):
         question = _question(position, kind=kind, label=label, required=required, choices=choices)
         question.event_id = event.id
         session.add(question)
+        session.flush()
+        audit.record(session, actor=actor, action="event.question_add", subject_type="question",
+                     subject_id=question.id, organisation_id=event.organisation_id, summary=event.title,
+                     changes={"question": [None, question.label]})
     return question
 
 
@@ -665,6 +669,9 @@ def delete_question(actor, event_id, question_id):
         question = session.get(Question, question_id)
         if question is None or question.event_id != event.id:
             raise QuestionNotFound()
+        audit.record(session, actor=actor, action="event.question_remove", subject_type="question",
+                     subject_id=question.id, organisation_id=event.organisation_id, summary=event.title,
+                     changes={"question": [question.label, None]})
         session.delete(question)
 
 

@@ -115,3 +115,13 @@ def test_the_organisers_log_page_shows_who_what_and_the_previous_value(
     assert browser.get(f"/manage/{org.slug}/log").status_code == 403
     own = browser.get(f"/manage/{other.slug}/log").get_data(as_text=True)
     assert "Petra Participant" not in own and "Enrolment declined" not in own
+
+
+def test_registration_questions_added_and_removed_are_logged(make_event, organiser):
+    user, _org, _venue = organiser
+    event = make_event()
+    question = services.add_question(user, event.id, kind="text", label="Your company?")
+    services.delete_question(user, event.id, question.id)
+    assert [(e.action, e.changes) for e in _entries()] == [
+        ("event.question_add", {"question": [None, "Your company?"]}),
+        ("event.question_remove", {"question": ["Your company?", None]})]
