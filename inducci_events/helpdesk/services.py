@@ -184,7 +184,7 @@ def create_desk(actor, organisation_id, *, name, online=False, venue_id=None, to
         )
         session.add(desk)
         session.flush()
-        _audit_desk(session, actor, "desk.create", desk, audit.changes_of({}, _desk_logged(desk)))
+        _audit_desk(session, actor, "desk.create", desk, _desk_changes({}, _desk_logged(desk)))
     return desk
 
 
@@ -200,9 +200,14 @@ def _desk_logged(desk):
     values = {name: getattr(desk, name) for name in DESK_FIELDS if name != "venue_id"}
     values["venue"] = desk.venue.name if desk.venue is not None else None
     values["topics"], values["languages"] = ", ".join(desk.topics or []), ", ".join(desk.languages or [])
-    if values["description"]:
-        values["description"] = "…"  # long text: logged as changed, not copied
     return values
+
+
+def _desk_changes(before, after):
+    changes = audit.changes_of(before, after)
+    if "description" in changes:  # long text: logged as changed, not copied
+        changes["description"] = ["…" if value else value for value in changes["description"]]
+    return changes
 
 
 def _audit_desk(session, actor, action, desk, changes, *, subject_type="helpdesk", subject_id=None,
@@ -264,7 +269,7 @@ def update_desk(actor, desk_id, *, now=None, **changes):
         session.flush()
         session.refresh(desk, ["venue"])  # the zone and place shown from now on
         after = _desk_logged(desk)
-        logged = audit.changes_of(before, after)
+        logged = _desk_changes(before, after)
         if not logged:
             return desk
         _audit_desk(session, actor, "desk.update", desk, logged)
@@ -329,8 +334,9 @@ def add_adviser(actor, desk_id, *, email, bio="", topics=()):
         if desk not in adviser.desks:
             adviser.desks.append(desk)
             session.flush()
-            _audit_desk(session, actor, "desk.adviser_add", desk, {"adviser": [None, user.name]},
-                        subject_type="adviser", subject_id=adviser.id, subject_user_id=user.id)
+            # The adviser is named by the subject (read when shown), not copied into the log.
+            _audit_desk(session, actor, "desk.adviser_add", desk, {}, subject_type="adviser", subject_id=adviser.id,
+                        subject_user_id=user.id)
     return adviser
 
 

@@ -58,8 +58,7 @@ def test_desk_set_up_is_logged(make_desk):
     assert {e.organisation_id for e in (created, adviser, hours, absence)} == {made["org"].id}
     assert created.changes["name"] == [None, "CCI help-desk Padova"]
     assert created.changes["venue"] == [None, "Camera di Commercio"]
-    assert (adviser.subject_user_id, adviser.changes) == (made["adviser_user"].id,
-                                                           {"adviser": [None, made["adviser_user"].name]})
+    assert (adviser.subject_user_id, adviser.changes) == (made["adviser_user"].id, {})
     assert hours.changes["hours"] == [None, "14:00–17:00"] and hours.subject_user_id == made["adviser_user"].id
     assert (absence.actor_id, absence.subject_user_id, absence.changes) == (
         made["organiser"].id, made["adviser_user"].id,

@@ -51,7 +51,8 @@ def test_the_edit_form_changes_the_desk_and_logs_the_previous_values(browser, ma
     assert 'value="CCI help-desk Padova"' in form and 'value="business plan, crowdfunding"' in form
 
     response = browser.submit(_edit_url(made), _form(made, name="CCI help-desk Padova centro",
-                                                     lead_time_hours="24", topics="business plan, legal"))
+                                                     lead_time_hours="24", topics="business plan, legal",
+                                                     description="Wednesdays also in Cittadella."))
 
     assert response.status_code == 302
     desk = _desk(made)
@@ -61,7 +62,12 @@ def test_the_edit_form_changes_the_desk_and_logs_the_previous_values(browser, ma
     assert entry.actor_id == made["organiser"].id and entry.organisation_id == made["org"].id
     assert entry.changes == {"name": ["CCI help-desk Padova", "CCI help-desk Padova centro"],
                              "lead_time_hours": [12, 24],
-                             "topics": ["business plan, crowdfunding", "business plan, legal"]}
+                             "topics": ["business plan, crowdfunding", "business plan, legal"],
+                             "description": ["", "…"]}
+    services.update_desk(made["organiser"], made["desk"].id, description="Thursdays in Cittadella.")
+    latest = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "desk.update")
+                                .order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert latest.changes == {"description": ["…", "…"]}
     log = browser.get(f"/manage/{made['org'].slug}/log").get_data(as_text=True)
     assert "Help desk changed" in log and "CCI help-desk Padova → CCI help-desk Padova centro" in log
     assert "12 → 24" in log
