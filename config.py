@@ -93,6 +93,19 @@ class Config:
     REMEMBER_DAYS = _env_int("REMEMBER_DAYS", 30)
     SESSION_IDLE_HOURS = _env_int("SESSION_IDLE_HOURS", 24)
 
+    # Privacy (accounts/privacy.py): the installation's own privacy notice and imprint, as
+    # plain-text files (paragraphs separated by blank lines, shown escaped); without a file
+    # /privacy shows the built-in, translated notice and /imprint says that none is configured. Raise PRIVACY_NOTICE_VERSION whenever the notice
+    # changes: each account records the version it accepted at sign-up.
+    PRIVACY_NOTICE_FILE = os.environ.get("PRIVACY_NOTICE_FILE") or None
+    PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "1")
+    IMPRINT_FILE = os.environ.get("IMPRINT_FILE") or None
+    # Who runs this installation and answers privacy questions (shown in the built-in notice).
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")
+    # Answers, purposes, messages and adviser notes are erased this many days after the item
+    # ended (`flask privacy purge`, daily timer deploy/systemd/inducci-purge.timer).
+    PRIVACY_RETENTION_DAYS = _env_int("PRIVACY_RETENTION_DAYS", 365)
+
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
@@ -109,6 +122,8 @@ class Config:
     API_TOKEN_DAYS = _env_int("API_TOKEN_DAYS", 90)
     # How long a password-reset link works.
     PASSWORD_RESET_SECONDS = _env_int("PASSWORD_RESET_SECONDS", 3600)
+    # How long the link that confirms a new e-mail address works.
+    EMAIL_CHANGE_SECONDS = _env_int("EMAIL_CHANGE_SECONDS", 86400)
     PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
     # Request bodies: larger ones are refused with 413 before anything reads them. Form
     # fields (not files) are held in memory up to MAX_FORM_MEMORY_SIZE, in MAX_FORM_PARTS parts.

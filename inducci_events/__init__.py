@@ -131,6 +131,15 @@ def _configure_features(app):
     spaces_notifications.init_app(app)
     helpdesk_notifications.init_app(app)
 
+    # ... and their part of personal data: export, erasure of an account, the retention purge.
+    from .helpdesk import privacy as helpdesk_privacy
+    from .spaces import privacy as spaces_privacy
+    from .workshops import privacy as workshops_privacy
+
+    workshops_privacy.init_app(app)
+    spaces_privacy.init_app(app)
+    helpdesk_privacy.init_app(app)
+
 
 def _configure_blueprints(app):
     from .accounts.views import bp as accounts_bp
@@ -159,6 +168,7 @@ def _configure_blueprints(app):
 
 def _configure_cli(app):
     from .accounts.cli import users_cli
+    from .accounts.privacy import privacy_cli
     from .demo import demo_cli
     from .mail.cli import mail_cli
     from .organisations.cli import organisations_cli
@@ -167,6 +177,7 @@ def _configure_cli(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(privacy_cli)
 
 
 def _configure_templates(app):

@@ -27,6 +27,9 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))])
     locale = SelectField(_l("Preferred language"), validators=[Optional()])
+    accept_privacy_notice = BooleanField(
+        _l("I have read the privacy notice and agree that my data is processed as it describes."),
+        validators=[InputRequired(_l("Please accept the privacy notice to create an account."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,3 +72,12 @@ class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[InputRequired(), MinPasswordLength()])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))])
+
+
+class DeleteAccountForm(FlaskForm):
+    """Erasing one's account: the password again, and a tick that says what it means."""
+
+    password = PasswordField(_l("Your password"), validators=[InputRequired()])
+    understood = BooleanField(
+        _l("I understand that my account and my data are erased for good and my future bookings are cancelled."),
+        validators=[InputRequired(_l("Please confirm that you want your account erased."))])

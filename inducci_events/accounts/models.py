@@ -44,11 +44,17 @@ class User(UserMixin, db.Model):
     calendar_alarm_minutes: Mapped[int | None] = mapped_column()
     #: Set by a site admin: the account can no longer log in (its data stays).
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the person accepted the privacy notice at sign-up, and its PRIVACY_NOTICE_VERSION.
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str | None] = mapped_column(sa.String(40))
+    #: The owner erased the account (``accounts.privacy.delete_account``): the row stays,
+    #: anonymised, for the counts of the pilots' statistics; nobody can log in with it.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_active(self):
         """Flask-Login's flag: a deactivated account is not logged in."""
-        return self.deactivated_at is None
+        return self.deactivated_at is None and self.deleted_at is None
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

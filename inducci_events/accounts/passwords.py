@@ -1,54 +1,27 @@
 """Forgotten passwords: a one-time reset link by e-mail, valid for an hour (PASSWORD_RESET_SECONDS).
 
-The link carries a signed token (itsdangerous, with the app's SECRET_KEY) holding the user's
-id, when it was issued, and a fingerprint of the current password hash. Setting a new
-password changes the hash, so a used link (and every other link issued before) stops
-working without a table of tokens; an hour after issue it stops working anyway.
+The link (see :mod:`.links`) holds the user's id and a fingerprint of the current password
+hash: setting a new password changes the hash, so a used link, and every link issued
+before, stops working.
 """
-import hashlib
-from contextlib import nullcontext
-from datetime import datetime, timedelta, timezone
-
-from flask import current_app, has_request_context, url_for
-from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import current_app
 from werkzeug.security import generate_password_hash
 
-from ..core.db import unit_of_work, utcnow
-from ..core.errors import BadRequest
+from ..core.db import unit_of_work
 from ..extensions import db
 from ..mail.services import queue_message, render
 from . import limits, services
+from .links import TokenInvalid, absolute_url, fingerprint, sign, unsign
 from .models import User
+
+__all__ = ["TokenInvalid", "request_reset", "reset_link", "reset_password", "user_for_token"]
 
 _SALT = "inducci-password-reset"
 
 
-class TokenInvalid(BadRequest):
-    code = "token_invalid"
-
-    def __init__(self):
-        super().__init__(message=_("This link has expired or has already been used. Ask for a new one."))
-
-
-def _serializer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
-
-
-def _fingerprint(user):
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
-def reset_token(user):
-    return _serializer().dumps([user.id, int(utcnow().timestamp()), _fingerprint(user)])
-
-
 def reset_link(user):
     """The absolute reset URL for ``user`` (mails, ``flask users reset-link``)."""
-    # The command line and workers have no request to build the path in: lend them one.
-    with nullcontext() if has_request_context() else current_app.test_request_context("/"):
-        path = url_for("accounts.reset_link", token=reset_token(user))
-    return current_app.config["BASE_URL"] + path
+    return absolute_url("accounts.reset_link", token=sign(_SALT, user.id, fingerprint(user.password_hash)))
 
 
 def request_reset(email):
@@ -79,15 +52,11 @@ def user_for_token(token):
     :raises TokenInvalid: a forged, used or expired token (400 ``token_invalid``).
     """
     try:
-        user_id, issued, fingerprint = _serializer().loads(token or "")
-        issued_at = datetime.fromtimestamp(int(issued), timezone.utc)
-    except (BadSignature, ValueError, TypeError, OverflowError, OSError):
+        user_id, hash_print = unsign(_SALT, token, current_app.config["PASSWORD_RESET_SECONDS"])
+    except ValueError:  # a genuine token of another shape
         raise TokenInvalid() from None
-    max_age = timedelta(seconds=current_app.config["PASSWORD_RESET_SECONDS"])
-    if not (issued_at <= utcnow() < issued_at + max_age):
-        raise TokenInvalid()
     user = db.session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
-    if user is None or _fingerprint(user) != fingerprint:
+    if user is None or fingerprint(user.password_hash) != hash_print:
         raise TokenInvalid()
     return user
 

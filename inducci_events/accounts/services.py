@@ -77,8 +77,9 @@ def find_user_by_email(email):
     return db.session.scalar(sa.select(User).where(User.email == _lookup_email(email)))
 
 
-def register_user(email, password, name, locale="en", *, is_admin=False):
-    """Create an account and queue a welcome message.
+def register_user(email, password, name, locale="en", *, is_admin=False, accepted_privacy_notice=False):
+    """Create an account and queue a welcome message. With ``accepted_privacy_notice`` the
+    account records when, and which PRIVACY_NOTICE_VERSION of the notice, was accepted.
 
     E-mail addresses are unique regardless of case (stored lower-cased; the database's
     unique constraint refuses a racing duplicate too).
@@ -97,6 +98,9 @@ def register_user(email, password, name, locale="en", *, is_admin=False):
                 raise EmailTaken()
             user = User(email=email, name=name.strip(), locale=locale, is_admin=is_admin,
                         password_hash=generate_password_hash(password))
+            if accepted_privacy_notice:
+                user.consent_at = utcnow()
+                user.consent_version = str(current_app.config.get("PRIVACY_NOTICE_VERSION") or "1")[:40]
             session.add(user)
             session.flush()
             queue_message(kind="account_created", template="account_created", recipient_email=user.email,
@@ -135,40 +139,28 @@ def _DUMMY_HASH(_cache={}):  # noqa: N802 - a lazily computed constant
     return _cache["hash"]
 
 
-def update_profile(user, *, name, locale, new_password=None, current_password=None, email=None,
-                   keep_session_id=None):
-    """Change a user's name, language, e-mail address and (given the current one) password.
+def update_profile(user, *, name, locale, new_password=None, current_password=None, keep_session_id=None):
+    """Change a user's name, language and (given the current one) password.
 
     A new password ends every sign-in session but ``keep_session_id`` (the device that
-    changed it) and revokes every API token.
+    changed it) and revokes every API token. The e-mail address changes only through the
+    link sent to the new address (:mod:`.email_change`).
 
-    :raises Unauthorized: a new password or address without the right current password.
-    :raises ValidationFailed: an address that :func:`normalise_email` refuses.
-    :raises EmailTaken: another account has the new address.
+    :raises Unauthorized: a new password without the right current password.
+    :raises ValidationFailed: a new password that is too short.
     """
-    if email is None or email.strip().lower() == user.email:
-        email = user.email  # unchanged (even an address from before the rule: no one is locked out)
-    else:
-        email = normalise_email(email)
-    if new_password or email != user.email:
+    if new_password:
         if not check_password_hash(user.password_hash, current_password or ""):
             raise Unauthorized("wrong_password", _("The current password is wrong."))
-    if new_password:
         check_password_rules(new_password)
-    try:
-        with unit_of_work() as session:
-            if email != user.email and session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-                raise EmailTaken()
-            user = session.get(User, user.id)
-            user.email = email
-            user.name = name.strip()
-            if locale in current_app.config["LANGUAGES"]:
-                user.locale = locale
-            if new_password:
-                user.password_hash = generate_password_hash(new_password)
-                end_sessions_and_tokens(session, user.id, keep_session_id=keep_session_id)
-    except IntegrityError:
-        raise EmailTaken() from None
+    with unit_of_work() as session:
+        user = session.get(User, user.id)
+        user.name = name.strip()
+        if locale in current_app.config["LANGUAGES"]:
+            user.locale = locale
+        if new_password:
+            user.password_hash = generate_password_hash(new_password)
+            end_sessions_and_tokens(session, user.id, keep_session_id=keep_session_id)
     return user
 
 

@@ -3,18 +3,21 @@
 Log-in and sign-up are limited by the credentials budget inside the services
 (``accounts/limits.py``), shared with the API.
 """
+import json
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import DomainError
 from ..core.http import flash_error, safe_next, show_error_on_form
-from . import passwords, services
+from . import email_change, passwords, privacy, services
 from .devices import describe_device
-from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm
+from .forms import (ConfirmForm, DeleteAccountForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm,
+                    ResetPasswordForm)
 
 bp = Blueprint("accounts", __name__)
 
@@ -43,7 +46,8 @@ def register():
         form.locale.data = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.password.data, form.name.data, form.locale.data)
+            user = services.register_user(form.email.data, form.password.data, form.name.data, form.locale.data,
+                                          accepted_privacy_notice=form.accept_privacy_notice.data)
         except DomainError as error:
             show_error_on_form(form, error)
         else:
@@ -90,9 +94,12 @@ def profile():
     form = ProfileForm(obj=current_user if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
+            if form.new_password.data:
+                services.check_password_rules(form.new_password.data)  # before any mail goes out
+            new_email = email_change.request_email_change(current_user, form.email.data, form.current_password.data)
             services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
                                     new_password=form.new_password.data,
-                                    current_password=form.current_password.data, email=form.email.data or None,
+                                    current_password=form.current_password.data,
                                     keep_session_id=current_user.current_session.id)
         except DomainError as error:
             if error.fields:
@@ -105,6 +112,13 @@ def profile():
                         "and every API token revoked."), "success")
             else:
                 flash(_("Your profile has been saved."), "success")
+            if new_email:
+                hours = current_app.config["EMAIL_CHANGE_SECONDS"] // 3600
+                flash(ngettext("We have sent a link to %(email)s. Your address changes when you open it "
+                               "(within %(num)d hour); until then it stays %(current)s.",
+                               "We have sent a link to %(email)s. Your address changes when you open it "
+                               "(within %(num)d hours); until then it stays %(current)s.", hours,
+                               email=new_email, current=current_user.email), "success")
             return redirect(url_for("accounts.profile"))
     devices = [(s, describe_device(s.user_agent)) for s in services.active_sessions(current_user)]
     return render_template(
@@ -192,3 +206,70 @@ def reset_password():
             session.pop("password_reset_token", None)
             return _signed_out(_("Your new password is set; every device has been signed out. Log in with it."))
     return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/profile/email/<token>")
+def confirm_email_link(token):
+    """The link mailed to the new address: keep the token in the session, continue without it in the URL."""
+    session["email_change_token"] = token[:1000]
+    return redirect(url_for("accounts.confirm_email"))
+
+
+@bp.route("/profile/email", methods=["GET", "POST"])
+def confirm_email():
+    """Confirm the new address with a button (a mail scanner that follows links changes nothing)."""
+    token = session.get("email_change_token")
+    form = ConfirmForm()
+    done = url_for("accounts.profile" if current_user.is_authenticated else "accounts.login")
+    try:
+        user, new_email = email_change.pending_change(token)
+        if form.validate_on_submit():
+            email_change.confirm_email_change(token)
+            session.pop("email_change_token", None)
+            flash(_("Your e-mail address is now %(email)s.", email=new_email), "success")
+            return redirect(done)
+    except DomainError as error:
+        session.pop("email_change_token", None)
+        flash(str(error.message), "error")
+        return redirect(done)
+    return render_template("accounts/confirm_email.html", form=form, name=user.name, email=new_email)
+
+
+# --- privacy: the notice, the imprint, taking one's data away and erasing the account ----
+
+@bp.get("/privacy")
+def privacy_notice():
+    return render_template("accounts/privacy.html", notice=privacy.privacy_notice(),
+                           version=privacy.notice_version(), retention_days=privacy.retention_days(),
+                           contact=current_app.config.get("PRIVACY_CONTACT") or "")
+
+
+@bp.get("/imprint")
+def imprint():
+    return render_template("accounts/imprint.html", imprint=privacy.imprint())
+
+
+@bp.get("/profile/export.json")
+@login_required
+def export_data():
+    """The same document as ``GET /api/v1/me/export``, as a file to keep."""
+    body = json.dumps(privacy.export_data(current_user), ensure_ascii=False, indent=2, sort_keys=True)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="inducci-my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/profile/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """The confirmation step: what erasing means, the password again and a tick."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(current_user, form.password.data)
+        except DomainError as error:
+            form.password.errors.append(str(error.message))
+        else:
+            return _signed_out(_("Your account has been erased and your future bookings cancelled. Goodbye!"))
+    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200

@@ -1,5 +1,5 @@
 """``/admin/``: site administrators create and edit organisations, manage who organises or
-advises them, and find users. Every route checks ``core.auth.require_admin``."""
+advises them, find users, and look after the outbox (retry or discard undelivered e-mail). Every route checks ``core.auth.require_admin``."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,12 +8,17 @@ from ..accounts import queries as account_queries
 from ..accounts import services as account_services
 from ..accounts.models import User
 from ..audit import queries as audit_queries
+from ..audit import services as audit_services
 from ..core.auth import require_admin
+from ..core.db import unit_of_work
 from ..core.errors import DomainError
 from ..core.http import show_error_on_form
 from ..extensions import db
+from ..mail import queries as mail_queries
+from ..mail import services as mail_services
 from ..organisations import queries as org_queries
 from ..organisations import services as org_services
+from ..accounts.forms import ConfirmForm
 from .forms import ROLE_LABELS, MemberForm, OrganisationForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -121,3 +126,35 @@ def set_user_active(user_id, action):
         flash(_("%(name)s can log in again.", name=user.name) if action == "reactivate"
               else _("%(name)s is deactivated and signed out everywhere.", name=user.name), "success")
     return redirect(url_for("admin.index", q=request.args.get("q", "")[:200]) + "#users")
+
+
+@bp.route("/mail")
+def outbox_start():
+    return redirect(url_for("admin.outbox", which="failed"))
+
+
+@bp.route("/mail/<any(failed, pending):which>")
+def outbox(which):
+    """Messages the outbox gave up on (with the reason) or is still trying, newest first."""
+    messages, total = mail_queries.outbox_messages(which)
+    counts = {name: mail_queries.outbox_count(name) for name in mail_queries.LISTS}
+    return render_template("admin/outbox.html", which=which, messages=messages, total=total, counts=counts)
+
+
+@bp.post("/mail/<int:message_id>/<any(retry, discard):action>")
+def outbox_action(message_id, action):
+    """Send a message again from scratch, or drop it for good; both are in the log."""
+    which = request.args.get("which") if request.args.get("which") in mail_queries.LISTS else "failed"
+    if ConfirmForm().validate_on_submit():
+        change = mail_services.retry_message if action == "retry" else mail_services.discard_message
+        try:
+            with unit_of_work() as session:
+                kind = change(message_id)
+                audit_services.record(session, actor=current_user, action=f"mail.{action}",
+                                      subject_type="outbox", subject_id=message_id, summary=kind)
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The message will be sent again shortly.") if action == "retry"
+                  else _("The message has been discarded."), "success")
+    return redirect(url_for("admin.outbox", which=which))

@@ -4,11 +4,11 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
-from ..accounts import passwords, services
+from ..accounts import passwords, privacy, services
 from ..calendar.views import feed_urls
 from ..core.auth import api_user
 from . import bp
-from .schema import Body, Email, Id, OneOf, Out, Text, check_text
+from .schema import Bool, Body, Email, Id, OneOf, Out, Text, check_text
 
 #: ``locale`` values the API accepts (others than the configured languages fall back to the default).
 LOCALES = ("en", "de", "cs", "pl", "it", "sl", "nl")
@@ -38,6 +38,14 @@ class SignUp(Body):
                         metadata={"description": "at least PASSWORD_MIN_LENGTH (default 10) characters"})
     name = Text(120, required=True)
     locale = OneOf(LOCALES, load_default="en")
+    accept_privacy_notice = Bool(metadata={
+        "description": "true: the person has read and accepted the privacy notice (/privacy); the account "
+                       "records the date and PRIVACY_NOTICE_VERSION. Clients should send it; false is refused."})
+
+    @ma.validates("accept_privacy_notice")
+    def _accepted(self, value, **kwargs):
+        if value is not True:
+            raise ma.ValidationError(str(_l("Accept the privacy notice (/privacy) or leave this field out.")))
 
 
 class User(Out):
@@ -103,7 +111,8 @@ class CalendarUrls(Out):
 @bp.response(201, User)
 def create_user(data):
     """Create an account (409 ``email_taken``)."""
-    return services.register_user(data["email"], data["password"], data["name"], data["locale"])
+    return services.register_user(data["email"], data["password"], data["name"], data["locale"],
+                                  accepted_privacy_notice=data.get("accept_privacy_notice", False))
 
 
 @bp.operation("/auth/token", "POST", tag="accounts", errors=(401, 403, 429))
@@ -130,6 +139,47 @@ def revoke_token():
 def me():
     """The authenticated user with roles and memberships."""
     return api_user()
+
+
+class MyData(Out):
+    exported_at = fields.String(required=True)
+    account = fields.Dict(required=True)
+    sessions = fields.List(fields.Dict(), required=True)
+    api_tokens = fields.List(fields.Dict(), required=True)
+    enrolments = fields.List(fields.Dict(), required=True, metadata={"description": "with the answers given"})
+    space_bookings = fields.List(fields.Dict(), required=True)
+    appointments = fields.List(fields.Dict(), required=True)
+    mentoring_requests = fields.List(fields.Dict(), required=True)
+    adviser_profile = fields.Dict(metadata={"description": "advisers only"})
+    emails = fields.List(fields.Dict(), required=True, metadata={"description": "kind, dates and subject"})
+    changes_by_organisers = fields.List(fields.Dict(), required=True,
+                                        metadata={"description": "audit entries about the caller's data"})
+
+
+class DeleteAccount(Body):
+    password = Password(required=True)
+
+
+class Deleted(Out):
+    deleted = fields.Boolean(required=True)
+
+
+@bp.operation("/me/export", "GET", tag="accounts", auth=True)
+@bp.response(200, MyData)
+def export_my_data():
+    """Every personal datum the service holds about the caller, as one document."""
+    return privacy.export_data(api_user())
+
+
+@bp.operation("/me", "DELETE", tag="accounts", auth=True, errors=(400, 401, 413, 422))
+@bp.arguments(DeleteAccount)
+@bp.response(200, Deleted)
+def delete_me(data):
+    """Erase the caller's account (401 ``wrong_password``): future enrolments, bookings and
+    appointments are cancelled (seats go to the waitlist, organisers are told); name, e-mail,
+    answers and messages are erased; anonymous counts survive; the e-mail can sign up again."""
+    privacy.delete_account(api_user(), data["password"])
+    return {"deleted": True}
 
 
 @bp.operation("/me/calendar", "GET", tag="calendars", auth=True)

@@ -15,6 +15,8 @@ ACTION_LABELS = {
     "membership.revoke": _l("Role revoked"),
     "user.deactivate": _l("Account deactivated"),
     "user.reactivate": _l("Account reactivated"),
+    "mail.retry": _l("Undelivered e-mail sent again"),
+    "mail.discard": _l("Undelivered e-mail discarded"),
     "programme.create": _l("Programme created"),
     "programme.update": _l("Programme changed"),
     "venue.create": _l("Venue created"),

@@ -84,6 +84,16 @@ def personal_feed(token):
     return _serve(sources.personal_feed(_feed_owner(token)), private=True)
 
 
+@bp.get("/mine.ics")
+@login_required
+def my_calendar_download():
+    """The personal feed as a file to keep (the profile's "download my data"), for the
+    signed-in person: no secret URL needed."""
+    feed = sources.personal_feed(current_user)
+    return calendar_response(version=None, last_modified=feed.last_modified, filename="inducci-my-calendar.ics",
+                             build=lambda: build_calendar(feed.name, feed.items(), alarm=feed.alarm))
+
+
 @bp.get("/feed/<token>/<slug>.ics")
 def organiser_feed(token, slug):
     user = _feed_owner(token)

@@ -13,8 +13,8 @@ import uuid
 from flask import g, has_request_context, request
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-#: Paths that carry a secret (the password-reset link): logged without it.
-_SECRET_PATH = re.compile(r"(/password/reset/)[^/?\s]+")
+#: Paths that carry a secret (the password-reset and e-mail-change links): logged without it.
+_SECRET_PATH = re.compile(r"(/password/reset/|/profile/email/)[^/?\s]+")
 
 
 def redact(text):

@@ -107,18 +107,19 @@ def cancel_deadline(appointment):
     return appointment.starts_at - timedelta(hours=appointment.desk.cancel_until_hours)
 
 
-def _cancel_refusal(appointment, actor, now):
+def _cancel_refusal(appointment, actor, now, deadline=True):
     """Why ``actor`` may not cancel ``appointment`` at ``now`` (a DomainError), or None.
 
-    The person may cancel until :func:`cancel_deadline`; the adviser and the desk's
-    organisers may cancel any confirmed appointment at any time.
+    The person may cancel until :func:`cancel_deadline` (unless ``deadline`` is off: they
+    are erasing their account); the adviser and the desk's organisers may cancel any
+    confirmed appointment at any time.
     """
     staff = can_manage_appointment(actor, appointment)
     if not staff and appointment.user_id != getattr(actor, "id", None):
         return NotFound("appointment_not_found", _("There is no such appointment."))
     if appointment.status != "confirmed":
         return NotCancellable()
-    if not staff and now > cancel_deadline(appointment):
+    if deadline and not staff and now > cancel_deadline(appointment):
         return CancellationClosed(appointment.desk.cancel_until_hours)
     return None
 
@@ -529,7 +530,7 @@ def book(user, desk_id, adviser_id, starts_at, *, topic, message="", now=None):
     return appointment
 
 
-def cancel(actor, appointment_id, *, now=None):
+def cancel(actor, appointment_id, *, now=None, deadline=True):
     """Cancel an appointment.
 
     The person may cancel until the desk's ``cancel_until_hours`` before the start; the
@@ -549,7 +550,7 @@ def cancel(actor, appointment_id, *, now=None):
             raise NotFound("appointment_not_found", _("There is no such appointment."))
         lock_parent(Adviser, appointment.adviser_id)
         session.refresh(appointment)
-        refusal = _cancel_refusal(appointment, actor, now)
+        refusal = _cancel_refusal(appointment, actor, now, deadline)
         if refusal is not None:
             raise refusal
         appointment.status = "cancelled"

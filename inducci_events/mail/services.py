@@ -10,8 +10,10 @@ import idna
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ..core.db import after_commit, in_unit_of_work, unit_of_work, utcnow
+from ..core.errors import Conflict, NotFound
 from ..extensions import db
 from .composers import composer_for
 from .models import OutboxMessage
@@ -383,3 +385,37 @@ def deliver_pending(*, batch=50, transport=None):
             total += _deliver_batch(claimed, transport, sender, token)
         if not more:
             return total
+
+
+def _held_message(session, message_id):
+    """The message, locked; a message a worker is sending right now cannot be changed."""
+    message = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update())
+    if message is None:
+        raise NotFound(message=_("There is no such message in the outbox."))
+    if message.status not in ("pending", "failed"):
+        raise Conflict(message=_("This message is being sent or has been sent; it can no longer be changed."))
+    return message
+
+
+def retry_message(message_id):
+    """Put a failed (or waiting) message back in the outbox, due now, with a fresh set of attempts.
+
+    :raises NotFound: no such message. :raises Conflict: it is being sent or was sent.
+    """
+    with unit_of_work() as session:
+        message = _held_message(session, message_id)
+        message.status, message.attempts, message.next_attempt_at = "pending", 0, utcnow()
+        message.failed_at = message.claimed_at = message.claim_token = None
+        return message.kind
+
+
+def discard_message(message_id):
+    """Delete an unsent message for good (it may hold personal data, and nobody will send it).
+
+    :raises NotFound: no such message. :raises Conflict: it is being sent or was sent.
+    """
+    with unit_of_work() as session:
+        message = _held_message(session, message_id)
+        kind = message.kind
+        session.delete(message)
+        return kind

@@ -1,13 +1,11 @@
-"""The reminders switch on the profile page (the opt-out of ``flask mail remind``) and the
-administrators' list of messages that could not be delivered."""
+"""The reminders switch on the profile page (the opt-out of ``flask mail remind``); the
+administrators' outbox pages are in ``admin``."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm
-from ..core.auth import require_admin
-from . import queries
 
 bp = Blueprint("mail", __name__)
 
@@ -21,11 +19,3 @@ def reminders(state):
         flash(_("Reminders turned on.") if state == "on" else _("Reminders turned off."), "success")
     return redirect(url_for("accounts.profile"))
 
-
-@bp.route("/admin/mail/failed")
-@login_required
-def failed():
-    """Messages the outbox gave up on, with the reason (administrators only)."""
-    require_admin(current_user)
-    messages, total = queries.failed_messages()
-    return render_template("mail/failed.html", messages=messages, total=total)

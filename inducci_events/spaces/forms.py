@@ -1,10 +1,13 @@
 """Forms for listings and bookings (pages; the API has its schemas)."""
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.timeutil import within_years
+from .services import opening_hours_example
 
 KIND_LABELS = {
     "shop": _l("Shop"), "studio": _l("Studio"), "showroom_shelf": _l("Showroom shelf"), "box": _l("Box"),
@@ -77,7 +80,9 @@ class ListingForm(FlaskForm):
     booking_mode = SelectField(_l("Booking mode"), choices=choices(MODE_LABELS.items()), validators=[InputRequired()])
     terms = TextAreaField(_l("Terms of use"), validators=[Optional(), Length(max=20000)])
     opening_hours = TextAreaField(
-        _l("Opening hours"), description=_l("Shown to visitors. One line per day or range, e.g. “Mon-Fri 10:00-18:00”."),
+        _l("Opening hours"),
+        description=LazyString(lambda: _("Shown to visitors. One line per day or range, e.g. “%(example)s”.",
+                                          example=opening_hours_example())),
         validators=[Optional(), Length(max=2000)])
     blackouts = TextAreaField(
         _l("Blackout periods"),

@@ -289,16 +289,23 @@ def _cell(value):
 
 
 def bookings_csv(org, *, now=None):
-    """The organisation's bookings as CSV text (one row per booking)."""
+    """The organisation's bookings as CSV text (one row per booking).
+
+    The e-mail address only of confirmed bookings that have not ended: the organiser has to
+    reach the creative outside the app (keys, the shop's handover); requests, declined,
+    cancelled and past bookings need no contact, so their addresses stay in the app."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "listing", "venue", "start_date", "last_day", "days", "units", "status", "creative",
                      "email", "purpose", "team", "decline_reason", "created_at"])
     for b in organisation_bookings(org):
         listing = b.listing
+        today = local_today(listing, now)
+        status = b.effective_status(today)
+        email = b.user.email if status == "confirmed" and b.end_date > today else ""
         writer.writerow([_cell(v) for v in (
             b.id, listing.title, listing.venue.name, b.start_date.isoformat(), b.last_day.isoformat(), b.days,
-            b.units, b.effective_status(local_today(listing, now)), b.user.name, b.user.email, b.purpose,
+            b.units, status, b.user.name, email, b.purpose,
             "; ".join(f"{m.name} ({m.home_region})" if m.home_region else m.name for m in b.team),
             b.decline_reason, utc_to_local(b.created_at, listing.venue.timezone).isoformat(timespec="minutes"),
         )])

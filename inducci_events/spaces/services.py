@@ -24,6 +24,7 @@ from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from ..core.weekdays import weekday_abbreviation, weekday_from_name
 from ..extensions import db
 from ..organisations.models import Programme, Venue
 from . import queries
@@ -334,15 +335,17 @@ def expire_requests(*, now=None):
 
 # --- listings -----------------------------------------------------------------------
 
-_WEEKDAYS = {"mon": 0, "mo": 0, "tue": 1, "tu": 1, "di": 1, "wed": 2, "we": 2, "mi": 2, "thu": 3, "th": 3,
-             "do": 3, "fri": 4, "fr": 4, "sat": 5, "sa": 5, "sun": 6, "su": 6, "so": 6}
 _HOURS_LINE = re.compile(
-    r"^\s*([A-Za-z]{2,3})\s*(?:[-–]\s*([A-Za-z]{2,3}))?\s*:?\s+(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
+    r"^\s*([^\W\d_]{2,12}\.?)\s*(?:[-–]\s*([^\W\d_]{2,12}\.?))?\s*:?\s+(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
 _BLACKOUT_LINE = re.compile(
     r"^\s*(\d{4}-\d{2}-\d{2})(?:\s*(?:–|-|to|bis)\s*(\d{4}-\d{2}-\d{2}))?\s*(.*?)\s*$")
 WEEKDAY_NAMES = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
                  _l("Sunday")]
-_WEEKDAY_ABBR = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def opening_hours_example():
+    """"Mon-Fri 10:00-18:00" in the page's language ("Mo-Fr", "po-pá", "lun-ven", ...)."""
+    return f"{weekday_abbreviation(0)}-{weekday_abbreviation(4)} 10:00-18:00"
 
 
 def parse_opening_hours(text):
@@ -351,15 +354,15 @@ def parse_opening_hours(text):
     :raises ValidationFailed: a line that is not "day[-day] HH:MM-HH:MM".
     """
     hours = []
-    message = _("Write one line per day or range of days, e.g. “Mon-Fri 10:00-18:00”.")
+    message = _("Write one line per day or range of days, e.g. “%(example)s”.", example=opening_hours_example())
     for line in (text or "").splitlines():
         if not line.strip():
             continue
         match = _HOURS_LINE.match(line)
         if not match:
             raise _invalid("invalid_opening_hours", "opening_hours", message)
-        first, last = match.group(1).lower(), (match.group(2) or match.group(1)).lower()
-        if first not in _WEEKDAYS or last not in _WEEKDAYS:
+        start, end = weekday_from_name(match.group(1)), weekday_from_name(match.group(2) or match.group(1))
+        if start is None or end is None:
             raise _invalid("invalid_opening_hours", "opening_hours", message)
         try:
             opens = time(int(match.group(3)), int(match.group(4)))
@@ -368,14 +371,13 @@ def parse_opening_hours(text):
             raise _invalid("invalid_opening_hours", "opening_hours", message) from None
         if closes <= opens:
             raise _invalid("invalid_opening_hours", "opening_hours", _("Closing time must be after opening time."))
-        start, end = _WEEKDAYS[first], _WEEKDAYS[last]
         for weekday in range(start, (end if end >= start else end + 7) + 1):
             hours.append((weekday % 7, opens, closes))
     return sorted(set(hours))
 
 
 def format_opening_hours(listing):
-    return "\n".join(f"{_WEEKDAY_ABBR[h.weekday]} {h.opens:%H:%M}-{h.closes:%H:%M}" for h in listing.opening_hours)
+    return "\n".join(f"{weekday_abbreviation(h.weekday)} {h.opens:%H:%M}-{h.closes:%H:%M}" for h in listing.opening_hours)
 
 
 def parse_blackouts(text):

@@ -265,11 +265,16 @@ def _safe_cell(value):
 def participants_csv(event, labels):
     """The participant list as CSV for Excel: UTF-8 with BOM, semicolons, CRLF.
 
+    Only what running the event needs: names for the sign-in sheet, status, session,
+    waitlist place, attendance and the answers to the organiser's own questions. No e-mail
+    addresses: every change reaches participants through the app's messages, and a copy of
+    addresses in a spreadsheet would outlive the account's deletion and the retention purge.
+
     ``labels`` translates the column headings (the view passes them translated).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([labels["name"], labels["email"], labels["status"], labels["session"],
+    writer.writerow([labels["name"], labels["status"], labels["session"],
                      labels["waitlist_position"], labels["enrolled_at"], labels["attendance"]]
                     + [q.label for q in event.questions])
     sessions = {s.id: s for s in event.sessions}
@@ -278,7 +283,7 @@ def participants_csv(event, labels):
         e = row.enrolment
         session = sessions.get(e.session_id)
         writer.writerow([_safe_cell(v) for v in (
-            e.user.name, e.user.email, labels.get(e.status, e.status), session.title if session else "",
+            e.user.name, labels.get(e.status, e.status), session.title if session else "",
             row.waitlist_position or "", utc_to_local(e.created_at, tz).strftime("%Y-%m-%d %H:%M"),
             row.attendance_count,
         )] + [_safe_cell(answer) for _q, answer in row.answers])

@@ -322,10 +322,11 @@ def enrol(user, event_id, *, session_id=None, answers=None, now=None):
     return enrolment
 
 
-def cancel_enrolment(actor, enrolment_id, *, now=None):
+def cancel_enrolment(actor, enrolment_id, *, now=None, deadline=True):
     """Cancel an enrolment: by its participant (until the event's ``cancel_until``) or by an
     organiser of the event's organisation (any time). A freed seat goes to the first
-    person on the waitlist in the same transaction.
+    person on the waitlist in the same transaction. ``deadline=False``: the participant's
+    deadline does not apply (they are erasing their account).
 
     :raises EnrolmentNotFound: unknown, or someone else's enrolment (not revealed).
     :raises EnrolmentNotActive: already cancelled or declined.
@@ -339,7 +340,7 @@ def cancel_enrolment(actor, enrolment_id, *, now=None):
             raise EnrolmentNotFound()
         if not enrolment.is_active:
             raise EnrolmentNotActive()
-        if not is_organiser and not cancellation_open(event, now):
+        if deadline and not is_organiser and not cancellation_open(event, now):
             raise CancellationClosed()
         was_confirmed = enrolment.status == "confirmed"
         previous = enrolment.status

@@ -306,7 +306,7 @@ def attendance(slug, event_id, session_id, enrolment_id):
 def export_csv(slug, event_id):
     org = _managed(slug)
     event = queries.event_of_org(org, event_id)
-    labels = {"name": _("Name"), "email": _("E-mail"), "status": _("Status"), "session": _("Session"),
+    labels = {"name": _("Name"), "status": _("Status"), "session": _("Session"),
               "waitlist_position": _("Waitlist position"), "enrolled_at": _("Enrolled at"),
               "attendance": _("Sessions attended")}
     labels.update({s: status_label(s) for s in ("pending", "confirmed", "waitlisted", "cancelled", "declined")})

@@ -2,7 +2,7 @@
 import re
 from datetime import timedelta
 
-from inducci_events.accounts import passwords
+from inducci_events.accounts import links, passwords
 from inducci_events.core.db import utcnow
 from inducci_events.mail import services as mail
 from tests.conftest import PASSWORD
@@ -69,7 +69,7 @@ def test_a_link_expires_after_an_hour(app, make_user, browser, monkeypatch):
         link = passwords.reset_link(user)
     path = link.removeprefix("http://events.test")
     later = utcnow() + timedelta(hours=1, seconds=1)
-    monkeypatch.setattr(passwords, "utcnow", lambda: later)
+    monkeypatch.setattr(links, "utcnow", lambda: later)
     response = browser.get(path, follow_redirects=True)
     assert "expired or has already been used" in response.get_data(as_text=True)
     browser.login(user.email, PASSWORD)  # unchanged

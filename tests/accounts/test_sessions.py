@@ -194,7 +194,7 @@ def test_the_csrf_token_is_renewed_at_log_in(app, make_user):
 def test_sign_up_opens_a_session(app):
     device = _device(app)
     response = device.submit("/register", {"name": "Ana", "email": "ana@example.org", "password": PASSWORD,
-                                           "confirm": PASSWORD, "locale": "en"})
+                                           "confirm": PASSWORD, "locale": "en", "accept_privacy_notice": "y"})
     assert response.status_code == 302
     assert _logged_in(device)
     assert count(UserSession) == 1

@@ -7,7 +7,7 @@ from tests.conftest import PASSWORD, count
 
 def _signup(browser, **overrides):
     data = {"name": "Ana Creative", "email": "ana@example.org", "password": PASSWORD, "confirm": PASSWORD,
-            "locale": "en"}
+            "locale": "en", "accept_privacy_notice": "y"}
     data.update(overrides)
     return browser.submit("/register", data)
 

@@ -212,6 +212,29 @@ def test_opening_hours_and_blackouts_are_parsed_from_lines():
         services.parse_blackouts("2026-05-03 – 2026-05-01")
 
 
+@pytest.mark.parametrize("locale, text, example", [
+    ("en", "Mon-Fri 10:00-18:00\nSat 10:00-14:00", "Mon-Fri 10:00-18:00"),
+    ("de", "Mo.–Fr. 10:00-18:00\nSa 10:00-14:00", "Mo-Fr 10:00-18:00"),
+    ("cs", "po-pá 10:00-18:00\nso 10:00-14:00", "po-pá 10:00-18:00"),  # "so" is Saturday here, Sunday in German
+    ("pl", "pon.-pt. 10:00-18:00\nsobota 10.00-14.00", "pon-pt 10:00-18:00"),
+    ("it", "lun-ven 10:00-18:00\nsab 10:00-14:00", "lun-ven 10:00-18:00"),
+    ("sl", "pon.–pet. 10:00-18:00\nsob. 10:00-14:00", "pon-pet 10:00-18:00"),
+    ("nl", "ma-vr 10:00-18:00\nza 10:00-14:00", "ma-vr 10:00-18:00"),
+])
+def test_opening_hours_are_written_and_read_in_the_page_language(app, locale, text, example):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(locale):
+        hours = services.parse_opening_hours(text)
+        assert services.opening_hours_example() == example
+        assert services.parse_opening_hours(example) == hours[:-1]  # what the form shows reads back the same
+        with pytest.raises(ValidationFailed) as refused:
+            services.parse_opening_hours("Someday 10-12")
+        assert example in str(refused.value.fields["opening_hours"][0])
+    assert [h[0] for h in hours] == [0, 1, 2, 3, 4, 5]
+    assert str(hours[-1][2]) == "14:00:00"
+
+
 def test_availability_marks_closed_days(make_listing):
     shop = make_listing(available_from=day(5), available_until=day(20), blackouts=f"{day(8).isoformat()}")
     days = {d.date: d for d in queries.availability(shop, day(3), day(23))}
