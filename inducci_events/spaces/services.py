@@ -466,7 +466,9 @@ def _listing_logged(listing):
     programme = db.session.get(Programme, listing.programme_id) if listing.programme_id else None
     values["venue"] = venue.name if venue is not None else None
     values["programme"] = programme.title if programme is not None else None
-    values["opening_hours"] = format_opening_hours(listing)
+    # The log keeps one language-neutral form (the pages show weekdays in the reader's language).
+    values["opening_hours"] = "\n".join(f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[h.weekday]} "
+                                        f"{h.opens:%H:%M}-{h.closes:%H:%M}" for h in listing.opening_hours)
     values["blackouts"] = format_blackouts(listing)
     return values
 
