@@ -109,6 +109,7 @@ def log():
     before = request.args.get("before", type=int)
     entries = audit_queries.entries(before_id=before)
     return render_template("audit/log.html", entries=entries, org=None, labels=audit_queries.ACTION_LABELS,
+                           field_labels=audit_queries.FIELD_LABELS, personal=audit_queries.PERSONAL_SUBJECTS,
                            more=len(entries) == audit_queries.PAGE_SIZE)
 
 

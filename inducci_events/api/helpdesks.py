@@ -46,6 +46,24 @@ class NewDesk(Body):
     max_upcoming_per_person = Int(1, 50)
 
 
+class DeskChanges(Body):
+    """``PATCH /helpdesks/<id>``: only the keys sent change. A new ``venue_id`` (``null``: none,
+    for an online desk) moves the upcoming on-site appointments and tells each person."""
+
+    name = Text(200, min_length=1)
+    venue_id = Id(allow_none=True)
+    online = Bool()
+    meeting_link = fields.Url(validate=ma.validate.Length(max=500), require_tld=False, allow_none=True)
+    topics = Bounded(Text(80), MAX_TOPICS)
+    languages = Bounded(Text(80), MAX_TOPICS)
+    network = Text(120, allow_none=True)
+    description = Text(5000, allow_none=True)
+    lead_time_hours = Int(0, 720)
+    horizon_days = Int(1, 365)
+    cancel_until_hours = Int(0, 720)
+    max_upcoming_per_person = Int(1, 50)
+
+
 class NewAdviser(Body):
     email = Email(required=True)
     bio = Text(2000, load_default="")
@@ -205,6 +223,15 @@ def create_helpdesk(data):
     except NotFound:
         raise ValidationFailed(fields={"organisation": [_("The slug of your organisation.")]}) from None
     return services.create_desk(api_user(), org.id, **data)
+
+
+@bp.operation("/helpdesks/<int:desk_id>", "PATCH", tag="helpdesks", auth=True, errors=(403, 404))
+@bp.arguments(DeskChanges)
+@bp.response(200, HelpDesk)
+def update_helpdesk(data, desk_id):
+    """Change a help desk (organisers of its organisation); a new venue tells the people with upcoming
+    on-site appointments there (422 ``venue_needed`` while on-site hours or appointments need one)."""
+    return services.update_desk(api_user(), desk_id, **data)
 
 
 @bp.operation("/helpdesks/<int:desk_id>/advisers", "POST", tag="helpdesks", auth=True, errors=(403, 404))

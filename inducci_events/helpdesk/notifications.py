@@ -15,6 +15,7 @@ from ..core.ical import absolute
 from ..extensions import db
 from ..mail import messages
 from ..mail.reminders import on_reminders
+from ..mail.services import ItemGone
 from ..organisations.services import on_organisation_renamed, on_venue_changed
 from .ical import appointment_item, appointment_place
 from .models import Adviser, Appointment, HelpDesk, MentoringRequest
@@ -30,6 +31,10 @@ TEXTS = {
         _l("New place details: %(title)s"),
         _l("the place of your appointment with %(adviser)s has changed its name or address. The details are "
            "below; the attached file updates your calendar.")),
+    "appointment_place_changed": (
+        _l("New place: %(title)s"),
+        _l("the help desk %(title)s has moved. Your upcoming appointments there are below with the new place; "
+           "the attached file updates your calendar.")),
     "adviser_appointment_cancelled": (
         _l("Appointment cancelled by the client: %(title)s"),
         _l("%(person)s has cancelled the appointment; the slot is free again.")),
@@ -108,9 +113,48 @@ def _organisation_renamed(session, organisation):
                     .execution_options(synchronize_session="fetch"))
 
 
+def desk_changed(session, desk, *, moved, renamed, now):
+    """A desk was renamed or moved (another venue, or none): its upcoming appointments whose
+    calendar items show that raise their SEQUENCE (a new name: all of them; a new place: the
+    on-site ones), and after a move each person with on-site appointments there gets one
+    message covering all of them, with the updated items."""
+    query = sa.select(Appointment.id, Appointment.user_id, Appointment.mode).where(
+        Appointment.desk_id == desk.id, Appointment.status == "confirmed", Appointment.ends_at >= now)
+    if not renamed:
+        query = query.where(Appointment.mode == "onsite")
+    rows = session.execute(query.order_by(Appointment.starts_at, Appointment.id)).all()
+    if not rows:
+        return
+    session.execute(sa.update(Appointment).where(Appointment.id.in_([r.id for r in rows]))
+                    .values(sequence=Appointment.sequence + 1, updated_at=now)
+                    .execution_options(synchronize_session="fetch"))
+    if not moved or not messages.enabled():
+        return
+    per_person = {}
+    for row in rows:
+        if row.mode == "onsite":
+            per_person.setdefault(row.user_id, []).append([row.id, session.get(Appointment, row.id).sequence])
+    for user_id, items in per_person.items():
+        messages.defer("appointment_place_changed", user_id, {"items": items})
+
+
 # --- composed by the worker ---------------------------------------------------------------
 
+def _compose_place_changed(kind, user, payload):
+    pairs = [(db.session.get(Appointment, pk), sequence) for pk, sequence in payload["items"]]
+    pairs = [(row, sequence) for row, sequence in pairs if row is not None and row.status == "confirmed"]
+    if not pairs:
+        raise ItemGone("none of the appointments is still booked")
+    desk = pairs[0][0].desk
+    context = dict(title=desk.name, times=[appointment_context(row)["times"][0] for row, _sequence in pairs],
+                   link=absolute("helpdesk.mine"))
+    return messages.fields(TEXTS, kind, user, context, items=lambda: [
+        messages.as_sent(appointment_item(row), sequence, "REQUEST") for row, sequence in pairs])
+
+
 def _compose(kind, user, payload):
+    if kind == "appointment_place_changed":
+        return _compose_place_changed(kind, user, payload)
     if kind == "mentoring_proposed":
         request = messages.load(MentoringRequest, payload["id"])
         desk = request.desk

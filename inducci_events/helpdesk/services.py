@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Membership, User
 from ..accounts.services import find_user_by_email
+from ..audit import services as audit
 from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
@@ -183,7 +184,113 @@ def create_desk(actor, organisation_id, *, name, online=False, venue_id=None, to
             cancel_until_hours=cancel_until_hours, max_upcoming_per_person=max_upcoming_per_person,
         )
         session.add(desk)
+        session.flush()
+        _audit_desk(session, actor, "desk.create", desk, _desk_changes({}, _desk_logged(desk)))
     return desk
+
+
+#: What an organiser may change of a desk (``update_desk``, the edit form, ``PATCH /helpdesks/<id>``).
+DESK_FIELDS = ("name", "venue_id", "online", "meeting_link", "topics", "languages", "network", "description",
+               "lead_time_hours", "horizon_days", "cancel_until_hours", "max_upcoming_per_person")
+#: The booking settings and their allowed ranges (as the forms and the API declare them).
+_DESK_RANGES = {"lead_time_hours": (0, 720), "horizon_days": (1, 365), "cancel_until_hours": (0, 720),
+                "max_upcoming_per_person": (1, 50)}
+
+
+def _desk_logged(desk):
+    values = {name: getattr(desk, name) for name in DESK_FIELDS if name != "venue_id"}
+    values["venue"] = desk.venue.name if desk.venue is not None else None
+    values["topics"], values["languages"] = ", ".join(desk.topics or []), ", ".join(desk.languages or [])
+    return values
+
+
+def _desk_changes(before, after):
+    changes = audit.changes_of(before, after)
+    if "description" in changes:  # long text: logged as changed, not copied
+        changes["description"] = ["…" if value else value for value in changes["description"]]
+    return changes
+
+
+def _audit_desk(session, actor, action, desk, changes, *, subject_type="helpdesk", subject_id=None,
+                subject_user_id=None):
+    audit.record(session, actor=actor, action=action, subject_type=subject_type,
+                 subject_id=desk.id if subject_id is None else subject_id, organisation_id=desk.organisation_id,
+                 subject_user_id=subject_user_id, summary=desk.name, changes=changes)
+
+
+def update_desk(actor, desk_id, *, now=None, **changes):
+    """Change a desk of the actor's organisation; only the fields given change (see :data:`DESK_FIELDS`).
+
+    A new venue (or none, for an online desk) moves every upcoming on-site appointment
+    there: each raises its SEQUENCE and every person concerned gets one message with the
+    updated calendar items. A new name raises the SEQUENCE of the desk's upcoming
+    appointments (their calendar title shows it). Recorded in the audit log with the
+    previous values.
+
+    :raises Forbidden: the actor does not organise the desk's organisation.
+    :raises NotFound: no such desk.
+    :raises ValidationFailed: an empty name, a value out of range, a venue of another
+        organisation, neither venue nor online, or no venue while on-site office hours or
+        upcoming on-site appointments need one.
+    """
+    unknown = set(changes) - set(DESK_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown desk fields: {sorted(unknown)}")
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise _invalid("name_required", "name", _("The desk needs a name."))
+    for name, (low, high) in _DESK_RANGES.items():
+        if name in changes and (changes[name] is None or not low <= changes[name] <= high):
+            raise _invalid(f"{name}_range", name, _("This value is outside the allowed range."))
+    now = now or utcnow()
+    with unit_of_work() as session:
+        desk = _desk(session, desk_id)
+        require_organiser(actor, desk.organisation_id)
+        desk = lock_parent(HelpDesk, desk.id)
+        before = _desk_logged(desk)
+        venue_id = changes.get("venue_id", desk.venue_id)
+        online = bool(changes.get("online", desk.online))
+        if venue_id is not None:
+            venue = session.get(Venue, venue_id)
+            if venue is None or venue.organisation_id != desk.organisation_id:
+                raise _invalid("venue_not_found", "venue_id", _("Pick one of your organisation's venues."))
+        elif not online:
+            raise _invalid("venue_or_online", "venue_id", _("Pick a venue or mark the desk as online."))
+        moved = venue_id != desk.venue_id
+        if moved and venue_id is None and _needs_venue(session, desk, now):
+            raise _invalid("venue_needed", "venue_id", _(
+                "On-site office hours or upcoming on-site appointments need a venue: end them first."))
+        for name, value in changes.items():
+            if name in ("topics", "languages"):
+                value = _clean_list(value)
+            elif name in ("name", "meeting_link", "network", "description"):
+                value = (value or "").strip()
+            elif name == "online":
+                value = bool(value)
+            setattr(desk, name, value)
+        session.flush()
+        session.refresh(desk, ["venue"])  # the zone and place shown from now on
+        after = _desk_logged(desk)
+        logged = _desk_changes(before, after)
+        if not logged:
+            return desk
+        _audit_desk(session, actor, "desk.update", desk, logged)
+        renamed = before["name"] != after["name"]
+        if moved or renamed:
+            notify.desk_changed(session, desk, moved=moved, renamed=renamed, now=now)
+    return desk
+
+
+def _needs_venue(session, desk, now):
+    """Whether on-site office hours that have not ended, or upcoming on-site appointments, use the desk's venue."""
+    today = now.astimezone(zone(desk.timezone)).date()
+    rule = session.scalar(sa.select(OfficeHourRule.id).where(
+        OfficeHourRule.desk_id == desk.id, OfficeHourRule.mode == "onsite",
+        sa.or_(OfficeHourRule.valid_until.is_(None), OfficeHourRule.valid_until >= today)).limit(1))
+    if rule is not None:
+        return True
+    return session.scalar(sa.select(Appointment.id).where(
+        Appointment.desk_id == desk.id, Appointment.mode == "onsite", Appointment.status == "confirmed",
+        Appointment.ends_at >= now).limit(1)) is not None
 
 
 def _clean_list(values):
@@ -227,6 +334,10 @@ def add_adviser(actor, desk_id, *, email, bio="", topics=()):
             adviser.topics = _clean_list(topics)
         if desk not in adviser.desks:
             adviser.desks.append(desk)
+            session.flush()
+            # The adviser is named by the subject (read when shown), not copied into the log.
+            _audit_desk(session, actor, "desk.adviser_add", desk, {}, subject_type="adviser", subject_id=adviser.id,
+                        subject_user_id=user.id)
     return adviser
 
 
@@ -270,6 +381,12 @@ def add_rule(actor, desk_id, *, adviser_id, weekdays, start_time, end_time, slot
                               end_time=end_time, slot_minutes=slot_minutes, buffer_minutes=buffer_minutes,
                               seats=seats, mode=mode, valid_from=valid_from, valid_until=valid_until)
         session.add(rule)
+        session.flush()
+        _audit_desk(session, actor, "desk.hours_add", desk, {
+            "weekdays": [None, ", ".join(str(d) for d in rule.weekday_list)],
+            "hours": [None, f"{start_time:%H:%M}–{end_time:%H:%M}"], "valid_from": [None, valid_from.isoformat()],
+            "valid_until": [None, valid_until.isoformat() if valid_until else None], "seats": [None, seats],
+            "mode": [None, mode]}, subject_type="office_hours", subject_id=rule.id, subject_user_id=adviser.user_id)
     return rule
 
 
@@ -300,6 +417,14 @@ def add_absence(actor, adviser_id, *, starts_on, ends_on, reason=""):
             raise _invalid("date_order", "ends_on", _("The last day must not be before the first."))
         absence = Absence(adviser_id=adviser.id, starts_on=starts_on, ends_on=ends_on, reason=(reason or "").strip())
         session.add(absence)
+        if adviser.user_id != actor.id:  # an organiser records it for the adviser
+            session.flush()
+            changes = {"starts_on": [None, starts_on.isoformat()], "ends_on": [None, ends_on.isoformat()]}
+            for desk in adviser.desks:
+                if actor.is_organiser_of(desk.organisation_id):
+                    _audit_desk(session, actor, "adviser.absence_add", desk, changes, subject_type="absence",
+                                subject_id=absence.id, subject_user_id=adviser.user_id)
+                    break
     return absence
 
 
@@ -431,7 +556,18 @@ def cancel(actor, appointment_id, *, now=None, deadline=True):
         appointment.status = "cancelled"
         appointment.cancelled_at = now
         notify.appointment_cancelled(appointment, actor.id)
+        if appointment.user_id != actor.id:  # the adviser or an organiser cancelled it
+            _audit_appointment(session, actor, "appointment.cancel", appointment,
+                               {"status": ["confirmed", "cancelled"]})
     return appointment
+
+
+def _audit_appointment(session, actor, action, appointment, changes):
+    desk = appointment.desk
+    local = appointment.starts_at.astimezone(zone(desk.timezone))
+    audit.record(session, actor=actor, action=action, subject_type="appointment", subject_id=appointment.id,
+                 organisation_id=desk.organisation_id, subject_user_id=appointment.user_id,
+                 summary=f"{desk.name}: {local:%Y-%m-%d %H:%M}", changes=changes)
 
 
 def mark(actor, appointment_id, outcome, *, now=None):
@@ -453,7 +589,10 @@ def mark(actor, appointment_id, outcome, *, now=None):
         refusal = _mark_refusal(appointment, actor, now)
         if refusal is not None:
             raise refusal
+        previous = appointment.status
         appointment.status = outcome
+        if previous != outcome:
+            _audit_appointment(session, actor, "appointment.mark", appointment, {"status": [previous, outcome]})
     return appointment
 
 

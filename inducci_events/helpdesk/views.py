@@ -238,17 +238,23 @@ def manage(slug):
     return render_template("helpdesk/manage.html", org=org, desks=desks)
 
 
+_DESK_FORM_FIELDS = ("name", "online", "meeting_link", "topics", "languages", "network", "description",
+                     "lead_time_hours", "horizon_days", "cancel_until_hours", "max_upcoming_per_person")
+
+
+def _venue_choices(form, org):
+    form.venue_id.choices = choices([(0, _("No venue (online only)"))]
+                                    + [(v.id, v.name) for v in org_queries.venues_of(org)])
+
+
 @bp.route("/manage/<slug>/helpdesks/new", methods=["GET", "POST"])
 @login_required
 def new_desk(slug):
     org = _managed(slug)
     form = DeskForm()
-    form.venue_id.choices = choices([(0, _("No venue (online only)"))]
-                                    + [(v.id, v.name) for v in org_queries.venues_of(org)])
+    _venue_choices(form, org)
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in (
-            "name", "online", "meeting_link", "topics", "languages", "network", "description", "lead_time_hours",
-            "horizon_days", "cancel_until_hours", "max_upcoming_per_person")}
+        values = {name: getattr(form, name).data for name in _DESK_FORM_FIELDS}
         try:
             desk = services.create_desk(current_user, org.id, venue_id=form.venue_id.data or None, **values)
         except DomainError as error:
@@ -267,6 +273,28 @@ def manage_desk(slug, desk_id):
     return render_template("helpdesk/manage_desk.html", org=org, desk=desk, use=queries.desk_use(desk),
                            rules=queries.rules_of_desk(desk),
                            absences=queries.absences_of([a.id for a in desk.advisers]))
+
+
+@bp.route("/manage/<slug>/helpdesks/<int:desk_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_desk(slug, desk_id):
+    org, desk = _managed_desk(slug, desk_id)
+    form = DeskForm(obj=desk) if request.method == "GET" else DeskForm()
+    if request.method == "GET":
+        form.venue_id.data = desk.venue_id or 0
+    _venue_choices(form, org)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in _DESK_FORM_FIELDS}
+        try:
+            services.update_desk(current_user, desk.id, venue_id=form.venue_id.data or None, **values)
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash(_("The help desk has been saved."), "success")
+            return redirect(url_for("helpdesk.manage_desk", slug=slug, desk_id=desk.id))
+    return render_template("helpdesk/form.html", form=form, title=_("Edit the help desk"), subtitle=desk.name,
+                           back=url_for("helpdesk.manage_desk", slug=org.slug, desk_id=desk.id),
+                           submit=_("Save")), _status(form)
 
 
 @bp.route("/manage/<slug>/helpdesks/<int:desk_id>/advisers/new", methods=["GET", "POST"])

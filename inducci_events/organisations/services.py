@@ -43,6 +43,11 @@ def _slugify(text):
     return slug[:80] or "programme"
 
 
+def _programme_logged(programme):
+    return dict(title=programme.title, summary=programme.summary, description=programme.description,
+                targets=format_targets(programme))
+
+
 def save_programme(actor, organisation_id, *, title, summary, description, targets=None, programme_id=None):
     """Create or edit a programme of the actor's own organisation. ``targets`` (text, one
     "number label" per line) sets a new programme's first targets, counted by hand; an
@@ -68,13 +73,25 @@ def save_programme(actor, organisation_id, *, title, summary, description, targe
             programme = session.get(Programme, programme_id)
             if programme is None or programme.organisation_id != org.id:
                 raise NotFound("programme_not_found")
+        before = _programme_logged(programme) if programme_id is not None else {}
         programme.title = title.strip()
         programme.summary = (summary or "").strip()
         programme.description = (description or "").strip()
         if programme_id is None:
             programme.targets = [ReachTarget(position=i, value=v, label=label, metric="manual")
                                  for i, (v, label) in enumerate(parsed)]
+        session.flush()
+        changes = audit.changes_of(before, _programme_logged(programme))
+        if changes:
+            if "description" in changes:
+                changes["description"] = ["…", "…"]  # long text: logged as changed, not copied
+            action = "programme.create" if programme_id is None else "programme.update"
+            audit.record(session, actor=actor, action=action, subject_type="programme", subject_id=programme.id,
+                         organisation_id=org.id, summary=programme.title, changes=changes)
     return programme
+
+
+_VENUE_LOGGED = ("name", "street", "postcode", "city", "country", "timezone")
 
 
 def save_venue(actor, organisation_id, *, name, street, postcode, city, country, timezone, description="",
@@ -99,6 +116,7 @@ def save_venue(actor, organisation_id, *, name, street, postcode, city, country,
             if venue is None or venue.organisation_id != org.id:
                 raise NotFound("venue_not_found")
         before = venue.sequence
+        logged = {name: getattr(venue, name) for name in _VENUE_LOGGED} if venue_id is not None else {}
         venue.name = name.strip()
         venue.street = (street or "").strip()
         venue.postcode = (postcode or "").strip()
@@ -107,6 +125,11 @@ def save_venue(actor, organisation_id, *, name, street, postcode, city, country,
         venue.timezone = timezone
         venue.description = (description or "").strip()
         session.flush()  # the Versioned hook raises the venue's sequence if calendars show the change
+        changes = audit.changes_of(logged, {name: getattr(venue, name) for name in _VENUE_LOGGED})
+        if changes:
+            audit.record(session, actor=actor, action="venue.create" if venue_id is None else "venue.update",
+                         subject_type="venue", subject_id=venue.id, organisation_id=org.id, summary=venue.name,
+                         changes=changes)
         if venue_id is not None and venue.sequence != before:
             for listener in current_app.extensions.get(_VENUE_LISTENERS, ()):
                 listener(session, venue)

@@ -43,6 +43,7 @@ def log(slug):
     before = request.args.get("before", type=int)
     entries = audit_queries.entries(org.id, before_id=before)
     return render_template("audit/log.html", entries=entries, org=org, labels=audit_queries.ACTION_LABELS,
+                           field_labels=audit_queries.FIELD_LABELS, personal=audit_queries.PERSONAL_SUBJECTS,
                            more=len(entries) == audit_queries.PAGE_SIZE)
 
 

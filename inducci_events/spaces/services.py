@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from ..audit import services as audit
 from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
@@ -210,6 +211,16 @@ def booking_for_organiser(actor, booking_id, *, organisation_id=None):
     return booking
 
 
+def _audit_booking(session, actor, action, booking, changes):
+    """An organiser's decision on someone's booking, in the log of the listing's organisation."""
+    listing = booking.listing
+    audit.record(session, actor=actor, action=action, subject_type="space_booking", subject_id=booking.id,
+                 organisation_id=listing.organisation_id, subject_user_id=booking.user_id,
+                 summary=f"{listing.title}: {booking.start_date.isoformat()} – "
+                         f"{(booking.end_date - timedelta(days=1)).isoformat()}",
+                 changes=changes)
+
+
 def _relock(booking_id, listing_id):
     """Lock the listing, then re-read the booking as it is now."""
     lock_parent(SpaceListing, listing_id)
@@ -237,7 +248,7 @@ def approve_booking(actor, booking_id, *, organisation_id=None, now=None):
     """
     now = now or utcnow()
     booking = booking_for_organiser(actor, booking_id, organisation_id=organisation_id)
-    with unit_of_work(expire_on_commit=False):  # the page reports what it approved
+    with unit_of_work(expire_on_commit=False) as session:  # the page reports what it approved
         booking = _relock(booking.id, booking.listing_id)
         _open_request(booking, now)
         full = queries.full_days(booking.listing, booking.start_date, booking.end_date, booking.units)
@@ -246,6 +257,7 @@ def approve_booking(actor, booking_id, *, organisation_id=None, now=None):
         booking.status = "confirmed"
         booking.decided_at, booking.decided_by_id = now, actor.id
         notify.booking(booking, "space_booking_confirmed")
+        _audit_booking(session, actor, "space_booking.approve", booking, {"status": ["requested", "confirmed"]})
     return booking
 
 
@@ -260,13 +272,15 @@ def decline_booking(actor, booking_id, reason, *, organisation_id=None, now=None
     booking = booking_for_organiser(actor, booking_id, organisation_id=organisation_id)
     if not reason:
         raise _invalid("reason_missing", "reason", _("Tell the creative why the request is declined."))
-    with unit_of_work():
+    with unit_of_work() as session:
         booking = _relock(booking.id, booking.listing_id)
         _open_request(booking, now)
         booking.status = "declined"
         booking.decline_reason = reason[:1000]
         booking.decided_at, booking.decided_by_id = now, actor.id
         notify.booking(booking, "space_request_declined")
+        _audit_booking(session, actor, "space_booking.decline", booking, {
+            "status": ["requested", "declined"], "decline_reason": [None, booking.decline_reason]})
     return booking
 
 
@@ -287,13 +301,16 @@ def cancel_booking(actor, booking_id, *, now=None):
     is_organiser = actor.is_organiser_of(booking.listing.organisation_id)
     if booking.user_id != actor.id and not is_organiser:
         raise NotFound("booking_not_found")
-    with unit_of_work(expire_on_commit=False):  # the page names the listing
+    with unit_of_work(expire_on_commit=False) as session:  # the page names the listing
         booking = _relock(booking.id, booking.listing_id)
         if not queries.can_cancel(booking, actor, now=now):
             raise NotCancellable()
+        previous = booking.status
         booking.status = "cancelled"
         booking.cancelled_by = "creative" if booking.user_id == actor.id else "organiser"
         notify.booking_cancelled(booking, actor.id)
+        if booking.cancelled_by == "organiser":
+            _audit_booking(session, actor, "space_booking.cancel", booking, {"status": [previous, "cancelled"]})
     return booking
 
 
@@ -436,6 +453,43 @@ def _check_confirmed_still_fit(listing):
             "Confirmed bookings would no longer fit on: %(days)s. Cancel them first.", days=_day_list(affected)))
 
 
+#: What the audit log keeps of a listing's change (long texts are logged as changed, not copied).
+_LISTING_LOGGED = ("title", "kind", "units", "min_days", "max_days", "available_from",
+                   "available_until", "lead_days", "booking_mode", "status", "description", "terms",
+                   "opening_hours", "blackouts")
+_LONG_TEXTS = ("description", "terms")
+
+
+def _listing_logged(listing):
+    values = {name: getattr(listing, name) for name in _LISTING_LOGGED[:-2]}
+    venue = db.session.get(Venue, listing.venue_id) if listing.venue_id is not None else None
+    programme = db.session.get(Programme, listing.programme_id) if listing.programme_id else None
+    values["venue"] = venue.name if venue is not None else None
+    values["programme"] = programme.title if programme is not None else None
+    # The log keeps one language-neutral form (the pages show weekdays in the reader's language).
+    values["opening_hours"] = "\n".join(f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[h.weekday]} "
+                                        f"{h.opens:%H:%M}-{h.closes:%H:%M}" for h in listing.opening_hours)
+    values["blackouts"] = format_blackouts(listing)
+    return values
+
+
+def _audit_listing(session, actor, listing, before, *, created):
+    changes = audit.changes_of(before, _listing_logged(listing))
+    if not changes:
+        return
+    for name in _LONG_TEXTS:
+        if name in changes:
+            changes[name] = ["…", "…"]
+    if created:
+        action = "listing.create"
+    elif before.get("status") != "archived" and listing.status == "archived":
+        action = "listing.withdraw"
+    else:
+        action = "listing.update"
+    audit.record(session, actor=actor, action=action, subject_type="listing", subject_id=listing.id,
+                 organisation_id=listing.organisation_id, summary=listing.title, changes=changes)
+
+
 def save_listing(actor, organisation_id, *, venue_id, title, kind, units, min_days, max_days, available_from,
                  available_until, booking_mode, description="", programme_id=None, lead_days=0, terms="",
                  status="draft", opening_hours="", blackouts="", listing_id=None):
@@ -472,6 +526,7 @@ def save_listing(actor, organisation_id, *, venue_id, title, kind, units, min_da
             if listing.organisation_id != organisation_id:
                 raise NotFound("listing_not_found")
         shown = (listing.title, listing.venue_id, listing.programme_id, listing.units)  # what calendars show
+        before = _listing_logged(listing) if listing_id is not None else {}
         listing.venue_id, listing.programme_id = venue.id, programme_id or None
         listing.title, listing.description = title.strip(), (description or "").strip()
         listing.kind, listing.units, listing.min_days, listing.max_days = kind, units, min_days, max_days
@@ -481,6 +536,7 @@ def save_listing(actor, organisation_id, *, venue_id, title, kind, units, min_da
         listing.opening_hours = [SpaceOpeningHours(weekday=w, opens=o, closes=c) for w, o, c in hours]
         listing.blackouts = [SpaceBlackout(start_date=s, end_date=e, reason=r) for s, e, r in periods]
         session.flush()
+        _audit_listing(session, actor, listing, before, created=listing_id is None)
         if listing_id is not None:
             _check_confirmed_still_fit(listing)
             if shown != (listing.title, listing.venue_id, listing.programme_id, listing.units):

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from ..audit import services as audit
 from ..core.auth import require_organiser
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
@@ -100,6 +101,13 @@ class NotAttending(Conflict):
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+
+def _audit_enrolment(session, actor, action, enrolment, event, changes, summary=None):
+    """An organiser's action on someone's enrolment, in the audit log of the event's organisation."""
+    audit.record(session, actor=actor, action=action, subject_type="enrolment", subject_id=enrolment.id,
+                 organisation_id=event.organisation_id, subject_user_id=enrolment.user_id,
+                 summary=summary or event.title, changes=changes)
 
 
 def _scope(event_id, session_id):
@@ -335,9 +343,12 @@ def cancel_enrolment(actor, enrolment_id, *, now=None, deadline=True):
         if deadline and not is_organiser and not cancellation_open(event, now):
             raise CancellationClosed()
         was_confirmed = enrolment.status == "confirmed"
+        previous = enrolment.status
         enrolment.status = "cancelled"
         if enrolment.user_id != actor.id:
             notify.enrolment(enrolment, "enrolment_cancelled")  # the organiser cancelled it
+            _audit_enrolment(session, actor, "enrolment.cancel", enrolment, event,
+                             {"status": [previous, "cancelled"]})
         else:
             notify.enrolment_withdrawn(enrolment, event)
         if was_confirmed:
@@ -371,6 +382,8 @@ def approve_enrolment(actor, enrolment_id):
         else:
             raise EventFull()
         notify.enrolment(enrolment, f"enrolment_{enrolment.status}")
+        _audit_enrolment(session, actor, "enrolment.approve", enrolment, event,
+                         {"status": ["pending", enrolment.status]})
     return enrolment
 
 
@@ -387,9 +400,14 @@ def decline_enrolment(actor, enrolment_id, reason=""):
         if enrolment.status not in ("pending", "waitlisted"):
             raise Conflict("enrolment_not_declinable",
                            _("Only pending or waitlisted enrolments can be declined; cancel a confirmed one."))
+        previous = enrolment.status
         enrolment.status = "declined"
         enrolment.decline_reason = (reason or "").strip()[:1000]
         notify.enrolment(enrolment, "enrolment_declined")
+        changes = {"status": [previous, "declined"]}
+        if enrolment.decline_reason:
+            changes["decline_reason"] = [None, enrolment.decline_reason]
+        _audit_enrolment(session, actor, "enrolment.decline", enrolment, event, changes)
     return enrolment
 
 
@@ -456,6 +474,10 @@ def create_event(actor, organisation_id, *, title, capacity, sessions=(), questi
         for i, data in enumerate(questions):
             event.questions.append(_question(i, **data))
         session.add(event)
+        session.flush()
+        audit.record(session, actor=actor, action="event.create", subject_type="event", subject_id=event.id,
+                     organisation_id=organisation_id, summary=event.title,
+                     changes={"capacity": [None, event.capacity], "status": [None, event.status]})
     return event
 
 
@@ -507,10 +529,16 @@ def update_event(actor, event_id, **changes):
         if "programme_id" in changes:
             _check_programme(session, event.organisation_id, changes["programme_id"])
         old_title = event.title
+        before = {name: getattr(event, name) for name in changes}
         for name, value in changes.items():
             if name in ("title", "description", "facilitators") and value is not None:
                 value = value.strip()
             setattr(event, name, value)
+        changed = audit.changes_of(before, {name: getattr(event, name) for name in changes})
+        if changed:
+            action = "event.cancel" if event.status == "cancelled" else "event.update"
+            audit.record(session, actor=actor, action=action, subject_type="event", subject_id=event.id,
+                         organisation_id=event.organisation_id, summary=event.title, changes=_short(changed))
         scopes = _scopes_locked(session, event)
         if event.status == "cancelled":
             cancelled = session.scalars(sa.select(Enrolment).where(
@@ -532,6 +560,11 @@ def update_event(actor, event_id, **changes):
     return event
 
 
+def _short(changes):
+    """Long texts (descriptions) are logged as changed, not copied into the log."""
+    return {name: (["…", "…"] if name == "description" else values) for name, values in changes.items()}
+
+
 def _scopes_locked(session, event):
     """Every set of seats of a (locked) event; in session mode each session is locked too."""
     if event.is_series:
@@ -540,6 +573,16 @@ def _scopes_locked(session, event):
     for session_id in ids:
         lock_parent(Session, session_id)
     return [_scope(event.id, session_id) for session_id in ids]
+
+
+#: What the log keeps of a session's change (the notes are long and internal).
+_SESSION_LOGGED = ("title", "starts_at", "ends_at", "module_label")
+
+
+def _session_logged(session, item):
+    values = {name: getattr(item, name) for name in _SESSION_LOGGED}
+    values["venue"] = session.get(Venue, item.venue_id).name if item.venue_id is not None else None
+    return values
 
 
 def save_session(actor, event_id, *, title, venue_id, starts_at, ends_at, module_label="", notes="",
@@ -563,9 +606,15 @@ def save_session(actor, event_id, *, title, venue_id, starts_at, ends_at, module
             if item is None or item.event_id != event.id:
                 raise SessionNotFound()
         before = item.sequence
+        shown = _session_logged(session, item) if session_id is not None else {}
         item.title, item.venue_id, item.starts_at, item.ends_at = title.strip(), venue_id, starts_at, ends_at
         item.module_label, item.notes = (module_label or "").strip(), (notes or "").strip()
         session.flush()  # the Versioned hook raises the SEQUENCE if time, place or title changed
+        changed = audit.changes_of(shown, _session_logged(session, item))
+        if changed:
+            audit.record(session, actor=actor, action="session.create" if session_id is None else "session.update",
+                         subject_type="session", subject_id=item.id, organisation_id=event.organisation_id,
+                         summary=f"{event.title}: {item.title}", changes=changed)
         if session_id is not None and item.sequence != before and event.status == "published":
             notify.sessions_changed([item.id])
     return item
@@ -608,6 +657,10 @@ def add_question(actor, event_id, *, kind, label, required=False, choices=""):
         question = _question(position, kind=kind, label=label, required=required, choices=choices)
         question.event_id = event.id
         session.add(question)
+        session.flush()
+        audit.record(session, actor=actor, action="event.question_add", subject_type="question",
+                     subject_id=question.id, organisation_id=event.organisation_id, summary=event.title,
+                     changes={"question": [None, question.label]})
     return question
 
 
@@ -618,6 +671,9 @@ def delete_question(actor, event_id, question_id):
         question = session.get(Question, question_id)
         if question is None or question.event_id != event.id:
             raise QuestionNotFound()
+        audit.record(session, actor=actor, action="event.question_remove", subject_type="question",
+                     subject_id=question.id, organisation_id=event.organisation_id, summary=event.title,
+                     changes={"question": [question.label, None]})
         session.delete(question)
 
 
@@ -645,6 +701,12 @@ def set_attendance(actor, session_id, enrolment_id, present=True):
                 session.add(Attendance(session_id=item.id, enrolment_id=enrolment.id, checked_in_by_id=actor.id))
             elif not present and existing is not None:
                 session.delete(existing)
+            else:
+                return present  # nothing changed: nothing to log
+            audit.record(session, actor=actor, action="attendance.check_in" if present else "attendance.undo",
+                         subject_type="enrolment", subject_id=enrolment.id, organisation_id=event.organisation_id,
+                         subject_user_id=enrolment.user_id, summary=f"{event.title}: {item.title}",
+                         changes={"present": [not present, present]})
     except IntegrityError:
         pass  # someone else checked the same person in a moment earlier: the result is the same
     return present

@@ -42,7 +42,8 @@ def test_from_an_empty_database_an_admin_sets_up_a_partner_and_its_organiser_cre
     assert removed.status_code == 200 and removed.get_json() == {"removed": True}
     assert count(Membership) == 0
     assert [e.action for e in db.session.query(AuditEntry).order_by(AuditEntry.id)] == [
-        "organisation.create", "membership.grant", "organisation.update", "membership.revoke"]
+        "organisation.create", "membership.grant", "venue.create", "event.create", "organisation.update",
+        "membership.revoke"]
 
 
 def test_only_admins_administer_and_bad_values_change_nothing(api, make_organiser, make_user):
