@@ -14,7 +14,7 @@ from ..core.errors import DomainError
 from ..core.http import flash_error, safe_next, show_error_on_form
 from . import passwords, services
 from .devices import describe_device
-from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm
+from .forms import ConfirmForm, ForgotPasswordForm, LanguageForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -82,6 +82,25 @@ def logout():
         logout_user()
         flash(_("You are logged out."), "success")
     return redirect(url_for("organisations.index"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """The header's language switch, for everybody: kept in a cookie (visitors, and whoever
+    logs out later) and, for a logged-in user, in the profile. Back to the page it came from."""
+    form = LanguageForm()
+    response = redirect(safe_next(url_for("organisations.index")))
+    if not form.validate_on_submit():  # a language we do not offer (the CSRF check came first)
+        flash(_("Choose one of these languages: %(languages)s.",
+                languages=", ".join(current_app.config["LANGUAGES"])), "error")
+        return response
+    locale = form.locale.data
+    if current_user.is_authenticated:
+        services.set_locale(current_user, locale)
+    config = current_app.config
+    response.set_cookie(config["LANGUAGE_COOKIE"], locale, max_age=config["LANGUAGE_COOKIE_DAYS"] * 86400,
+                        secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+    return response
 
 
 @bp.route("/profile", methods=["GET", "POST"])
