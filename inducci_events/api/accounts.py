@@ -40,6 +40,11 @@ class SignUp(Body):
     locale = OneOf(LOCALES, load_default="en")
 
 
+class MeChanges(Body):
+    name = Text(120)
+    locale = OneOf(LOCALES, metadata={"description": "the language of answers, mails and pages"})
+
+
 class User(Out):
     id = Id(required=True)
     email = fields.String(required=True, metadata={"format": "email"})
@@ -130,6 +135,15 @@ def revoke_token():
 def me():
     """The authenticated user with roles and memberships."""
     return api_user()
+
+
+@bp.operation("/me", "PATCH", tag="accounts", auth=True)
+@bp.arguments(MeChanges)
+@bp.response(200, Me)
+def update_me(data):
+    """Change the caller's name or language (``locale``: one of en de cs pl it sl nl)."""
+    user = api_user()
+    return services.update_profile(user, name=data.get("name", user.name), locale=data.get("locale", user.locale))
 
 
 @bp.operation("/me/calendar", "GET", tag="calendars", auth=True)

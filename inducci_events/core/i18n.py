@@ -24,13 +24,20 @@ from flask_babel import get_locale
 #: Interface language -> the locale its dates, times and numbers are formatted in.
 FORMAT_LOCALES = {"en": "en_GB"}
 
-#: Named formats for instants (``|local(tz, name)``), as Babel skeletons: each locale puts
-#: the parts in its own order and words. ``H`` is the 24-hour clock in every locale.
-SKELETONS = {
-    "time": "Hm",                   # 14:00
-    "short": "MMMEdHm",             # Tue 1 Dec, 14:00
-    "day_time": "yMMMEdHm",         # Tue, 1 Dec 2026, 14:00
-    "long": "yMMMMEEEEdHm",         # Tuesday 1 December 2026, 14:00
+#: Named formats for days (``|day(name)``) besides Babel's short, medium, long and full.
+DAY_SKELETONS = {
+    "weekday": "MMMEd",             # Tue 1 Dec
+    "weekday_year": "yMMMEd",       # Tue, 1 Dec 2026
+}
+
+#: Named formats for instants (``|local(tz, name)``): the day as a Babel skeleton (each
+#: locale puts the parts in its own order and words, or ``None`` for none) joined to the
+#: time of day in the locale's way. ``Hm`` is the 24-hour clock in every locale.
+INSTANT_FORMATS = {
+    "time": None,                   # 14:00
+    "short": "MMMEd",               # Tue 1 Dec, 14:00
+    "day_time": "yMMMEd",           # Tue, 1 Dec 2026, 14:00
+    "long": "yMMMMEEEEd",           # Tuesday 1 December 2026, 14:00
 }
 
 
@@ -72,23 +79,35 @@ def format_instant(aware_utc, tz_name, fmt="medium"):
         return ""
     local = utc_to_local(aware_utc, tz_name)
     locale = format_locale()
-    if fmt == "medium":
-        return f"{format_date(local, 'medium', locale=locale)}, {format_skeleton('Hm', local, tzinfo=local.tzinfo, locale=locale)}"
     if fmt == "date":
         return format_date(local, "medium", locale=locale)
-    if fmt in SKELETONS:
-        return format_skeleton(SKELETONS[fmt], local, tzinfo=local.tzinfo, locale=locale)
+    if fmt == "medium" or fmt in INSTANT_FORMATS:
+        clock = format_time(local, _clock_pattern(locale), tzinfo=local.tzinfo, locale=locale)
+        skeleton = INSTANT_FORMATS.get(fmt, "")
+        if skeleton is None:
+            return clock
+        day = (format_date(local, "medium", locale=locale) if fmt == "medium"
+               else format_skeleton(skeleton, local, tzinfo=local.tzinfo, locale=locale))
+        return locale.datetime_formats["medium"].format(clock, day).replace("'", "")
     return format_datetime(local, fmt, tzinfo=local.tzinfo, locale=locale)
+
+
+def _clock_pattern(locale):
+    """The locale's 24-hour pattern for hours and minutes ("HH:mm", "H:mm")."""
+    return locale.datetime_skeletons.get("Hm") or "HH:mm"
 
 
 def format_day(value, fmt="medium"):
     """A calendar day (``|day``): "1 Dec 2026", "01.12.2026", "1. 12. 2026"; ``fmt`` is a
-    Babel format name (``short``, ``medium``, ``long``, ``full``). Aware datetimes give their
-    UTC day; use ``|local(tz, 'date')`` for a venue's day."""
+    Babel format name (``short``, ``medium``, ``long``, ``full``) or one of
+    :data:`DAY_SKELETONS`. Aware datetimes give their UTC day; use ``|local(tz, 'date')``
+    for a venue's day."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
+    if fmt in DAY_SKELETONS:
+        return format_skeleton(DAY_SKELETONS[fmt], value, locale=format_locale())
     return format_date(value, fmt, locale=format_locale())
 
 
@@ -100,7 +119,10 @@ def format_days(first, last):
 
 
 def format_month(value):
-    """A month heading (``|month``): "December 2026", "Dezember 2026", "prosinec 2026"."""
+    """A month heading (``|month``): "December 2026", "Dezember 2026", "prosinec 2026", from
+    a date or a ``YYYY-MM`` key."""
+    if isinstance(value, str):
+        value = date(int(value[:4]), int(value[5:7]), 1)
     if isinstance(value, datetime):
         value = value.date()
     return format_skeleton("yMMMM", value, locale=format_locale())
@@ -112,13 +134,8 @@ def format_clock(value):
         return ""
     if isinstance(value, time):
         value = datetime.combine(date(2000, 1, 3), value)  # any day: only the clock is shown
-    return format_time(value, format_skeleton_pattern("Hm"), locale=format_locale())
-
-
-def format_skeleton_pattern(skeleton):
-    """The current locale's pattern for a Babel skeleton (for :func:`format_time`)."""
     locale = format_locale()
-    return locale.datetime_skeletons.get(skeleton, locale.time_formats["short"])
+    return format_time(value, _clock_pattern(locale), locale=locale)
 
 
 def format_number(value, fmt=None):
