@@ -201,3 +201,9 @@ def test_templates_show_no_iso_dates_or_raw_clock_formats():
             if re.search(r"isoformat\(|strftime\(|%Y-%m|\|\s*string\b", shown):
                 offending.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert offending == []
+
+
+def test_sign_up_proposes_the_language_the_visitor_chose(client):
+    _switch(client, "nl", "/register")
+    page = client.get("/register", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert re.search(r'<option selected value="nl">|<option value="nl" selected>', page)

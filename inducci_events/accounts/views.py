@@ -6,6 +6,7 @@ Log-in and sign-up are limited by the credentials budget inside the services
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
@@ -40,7 +41,7 @@ def register():
         return redirect(url_for("accounts.profile"))
     form = RegisterForm()
     if request.method == "GET":
-        form.locale.data = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+        form.locale.data = get_locale().language  # the switch's cookie, else the browser's language
     if form.validate_on_submit():
         try:
             user = services.register_user(form.email.data, form.password.data, form.name.data, form.locale.data)
