@@ -129,6 +129,8 @@ def test_the_api_refuses_other_locales_and_changes_nothing(app, api, make_user):
     token = api.token_for(user.email)
     bad = api.patch("/api/v1/me", {"locale": "de-AT"}, token=token)
     assert bad.status_code == 422 and "locale" in bad.get_json()["error"]["fields"]
+    empty = api.patch("/api/v1/me", {"name": "  "}, token=token)
+    assert empty.status_code == 422 and "name" in empty.get_json()["error"]["fields"]
     assert api.get("/api/v1/me", token=token).get_json()["locale"] == "cs"
 
 

@@ -41,7 +41,7 @@ class SignUp(Body):
 
 
 class MeChanges(Body):
-    name = Text(120)
+    name = Text(120, min_length=1)
     locale = OneOf(LOCALES, metadata={"description": "the language of answers, mails and pages"})
 
 
