@@ -109,7 +109,12 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
-    LANGUAGES = {"en": "English", "de": "Deutsch"}
+    #: The interface languages, each with its name in that language (for the language switch).
+    LANGUAGES = {"en": "English", "de": "Deutsch", "cs": "Čeština", "pl": "Polski", "it": "Italiano",
+                 "sl": "Slovenščina", "nl": "Nederlands"}
+    #: How long a visitor's language choice is kept in the ``LANGUAGE_COOKIE`` (days).
+    LANGUAGE_COOKIE = "lang"
+    LANGUAGE_COOKIE_DAYS = _env_int("LANGUAGE_COOKIE_DAYS", 365)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -65,18 +65,25 @@ def _configure_logging(app):
 
 
 def _select_locale():
+    """The request's language: the user's profile, the language cookie (pages only), then
+    ``Accept-Language``, then the default (``core/i18n.py`` ``choose_locale``)."""
     from flask import current_app, has_request_context
     from flask_login import current_user
 
     from .core.auth import api_user
+    from .core.http import wants_json
+    from .core.i18n import choose_locale
 
+    config = current_app.config
     if not has_request_context():  # CLI commands, workers
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return config["BABEL_DEFAULT_LOCALE"]
     user = api_user() or (current_user if current_user and current_user.is_authenticated else None)
-    languages = current_app.config["LANGUAGES"]
-    if user is not None and user.locale in languages:
-        return user.locale
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return choose_locale(
+        config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"],
+        profile=user.locale if user is not None else None,
+        cookie=None if wants_json() else request.cookies.get(config["LANGUAGE_COOKIE"]),
+        accept_languages=request.accept_languages,
+    )
 
 
 def _configure_extensions(app):
@@ -188,7 +195,7 @@ def _configure_cli(app):
 def _configure_templates(app):
     from flask_babel import get_locale
 
-    from .core.timeutil import format_local
+    from .core import i18n
 
     def nav_items():
         from flask import url_for
@@ -196,8 +203,13 @@ def _configure_templates(app):
         return [{"url": url_for(endpoint), "label": label}
                 for endpoint, label in NAVIGATION if endpoint in app.view_functions]
 
-    app.jinja_env.globals.update(get_locale=get_locale, nav_items=nav_items)
-    app.jinja_env.filters["local"] = format_local
+    def language_switch():
+        """The language switch: (code, native name, whether it is the current one)."""
+        current = str(get_locale())
+        return [(code, name, code == current) for code, name in app.config["LANGUAGES"].items()]
+
+    app.jinja_env.globals.update(get_locale=get_locale, nav_items=nav_items, language_switch=language_switch)
+    i18n.init_app(app)  # |local, |day, |days, |month, |clock, |number
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -60,6 +60,15 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Enter your current password to set a new one."))
 
 
+class LanguageForm(FlaskForm):
+    """The language switch in every page's header (one button per language)."""
+    locale = SelectField(_l("Language"), validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = _language_choices()
+
+
 class ConfirmForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change state."""
 

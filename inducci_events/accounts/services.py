@@ -164,6 +164,30 @@ def update_profile(user, *, name, locale, new_password=None, current_password=No
     return user
 
 
+def check_locale(locale, field="locale"):
+    """``locale`` when it is one of the interface languages (``LANGUAGES``).
+
+    :raises ValidationFailed: (422) for any other value, naming ``field``.
+    """
+    if locale not in current_app.config["LANGUAGES"]:
+        message = _("Choose one of these languages: %(languages)s.",
+                    languages=", ".join(current_app.config["LANGUAGES"]))
+        raise ValidationFailed(message=message, fields={field: [message]})
+    return locale
+
+
+def set_locale(user, locale):
+    """Keep ``locale`` as the user's interface language (pages, API answers and mails).
+
+    :raises ValidationFailed: a value that is not one of ``LANGUAGES``.
+    """
+    check_locale(locale)
+    with unit_of_work() as session:
+        user = session.get(User, user.id)
+        user.locale = locale
+    return user
+
+
 def set_calendar_alarm(user, minutes):
     """Set the alarm the personal calendar feed puts before each item (``None``: none)."""
     with unit_of_work() as session:

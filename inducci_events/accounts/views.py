@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,8 +17,8 @@ from ..core.errors import DomainError
 from ..core.http import flash_error, safe_next, show_error_on_form
 from . import email_change, passwords, privacy, services
 from .devices import describe_device
-from .forms import (ConfirmForm, DeleteAccountForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm,
-                    ResetPasswordForm)
+from .forms import (ConfirmForm, DeleteAccountForm, ForgotPasswordForm, LanguageForm, LoginForm, ProfileForm,
+                    RegisterForm, ResetPasswordForm)
 
 bp = Blueprint("accounts", __name__)
 
@@ -43,7 +44,7 @@ def register():
         return redirect(url_for("accounts.profile"))
     form = RegisterForm()
     if request.method == "GET":
-        form.locale.data = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+        form.locale.data = get_locale().language  # the switch's cookie, else the browser's language
     if form.validate_on_submit():
         try:
             user = services.register_user(form.email.data, form.password.data, form.name.data, form.locale.data,
@@ -86,6 +87,25 @@ def logout():
         logout_user()
         flash(_("You are logged out."), "success")
     return redirect(url_for("organisations.index"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """The header's language switch, for everybody: kept in a cookie (visitors, and whoever
+    logs out later) and, for a logged-in user, in the profile. Back to the page it came from."""
+    form = LanguageForm()
+    response = redirect(safe_next(url_for("organisations.index")))
+    if not form.validate_on_submit():  # a language we do not offer (the CSRF check came first)
+        flash(_("Choose one of these languages: %(languages)s.",
+                languages=", ".join(current_app.config["LANGUAGES"])), "error")
+        return response
+    locale = form.locale.data
+    if current_user.is_authenticated:
+        services.set_locale(current_user, locale)
+    config = current_app.config
+    response.set_cookie(config["LANGUAGE_COOKIE"], locale, max_age=config["LANGUAGE_COOKIE_DAYS"] * 86400,
+                        secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+    return response
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -48,6 +48,11 @@ class SignUp(Body):
             raise ma.ValidationError(str(_l("Accept the privacy notice (/privacy) or leave this field out.")))
 
 
+class MeChanges(Body):
+    name = Text(120, min_length=1)
+    locale = OneOf(LOCALES, metadata={"description": "the language of answers, mails and pages"})
+
+
 class User(Out):
     id = Id(required=True)
     email = fields.String(required=True, metadata={"format": "email"})
@@ -180,6 +185,15 @@ def delete_me(data):
     answers and messages are erased; anonymous counts survive; the e-mail can sign up again."""
     privacy.delete_account(api_user(), data["password"])
     return {"deleted": True}
+
+
+@bp.operation("/me", "PATCH", tag="accounts", auth=True)
+@bp.arguments(MeChanges)
+@bp.response(200, Me)
+def update_me(data):
+    """Change the caller's name or language (``locale``: one of en de cs pl it sl nl)."""
+    user = api_user()
+    return services.update_profile(user, name=data.get("name", user.name), locale=data.get("locale", user.locale))
 
 
 @bp.operation("/me/calendar", "GET", tag="calendars", auth=True)

@@ -8,8 +8,6 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from flask_babel import format_date, format_time
-from flask_babel import format_datetime as _babel_format_datetime
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
@@ -143,16 +141,8 @@ def isoformat_local(aware_utc, tz_name):
 
 
 def format_local(aware_utc, tz_name, fmt="medium"):
-    """A localised, human rendering of an instant in a venue's zone (for templates).
+    """A localised, human rendering of an instant in a venue's zone: the ``|local`` filter,
+    see :func:`inducci_events.core.i18n.format_instant` for the formats."""
+    from .i18n import format_instant
 
-    ``"medium"``: the date and the hour and minute ("Dec 31, 2026, 9:00 AM" /
-    "31.12.2026, 09:00"); ``"time"``: only the hour and minute; any other value is a Babel
-    pattern or format name for the whole datetime.
-    """
-    local = utc_to_local(aware_utc, tz_name).replace(tzinfo=None)
-    if fmt == "medium":
-        return f"{format_date(local, 'medium')}, {format_time(local, 'short')}"
-    if fmt == "time":
-        return format_time(local, "short")
-    # Babel formats in its own default zone; hand it the local value with the zone set.
-    return _babel_format_datetime(local, fmt, rebase=False)
+    return format_instant(aware_utc, tz_name, fmt)

@@ -1,6 +1,7 @@
 """In a real browser: a creative requests a shop for five days, the organiser approves it,
 the creative sees it confirmed and the calendar shows those days taken."""
 import pytest
+from babel.dates import format_interval
 
 from tests.conftest import PASSWORD
 from tests.spaces.conftest import day, make_listing, make_space_org, space_org  # noqa: F401  (fixtures)
@@ -40,7 +41,7 @@ def test_request_approve_and_see_the_days_taken(page, live_server, screenshot, s
     _log_in(page, live_server, space_org.organiser.email)
     page.goto(f"{live_server}/manage/{space_org.org.slug}/spaces/inbox")
     row = page.locator("tr", has_text="Lena Maker")
-    assert f"{first.isoformat()} – {last.isoformat()}" in row.inner_text()
+    assert format_interval(first, last, "yMMMd", locale="en_GB") in row.inner_text()  # "11–15 Dec 2026"
     row.get_by_role("button", name="Approve").click()
     assert page.get_by_text("Approved: Lena Maker has KRACH+ laboratory shop").is_visible()
     assert page.get_by_text("No open requests.").is_visible()

@@ -2,6 +2,8 @@
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
+from babel.dates import format_interval
+
 from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.extensions import db
 from inducci_events.spaces import services
@@ -60,7 +62,9 @@ def test_a_creative_requests_a_shop_and_sees_it_waiting(browser, make_listing, c
     assert response.status_code == 302 and response.location.endswith("/spaces/my-bookings")
     page = browser.get(response.location).get_data(as_text=True)
     assert "Your request has been sent." in page
-    assert "requested" in page and f"{day(10).isoformat()} – {day(14).isoformat()} (5 days)" in page
+    # Human days in British English, both ends included ("11–15 Dec 2026"), never ISO dates.
+    shown = format_interval(day(10), day(14), "yMMMd", locale="en_GB")
+    assert "requested" in page and f"{shown} (5 days)" in page and day(10).isoformat() not in page
     booking = db.session.scalars(db.select(SpaceBooking)).one()
     assert [m.home_region for m in booking.team] == ["Sokolov", "Upper Austria"]
     assert booking.end_date == day(15)
