@@ -130,6 +130,9 @@ def _configure_features(app):
     workshops_notifications.init_app(app)
     spaces_notifications.init_app(app)
     helpdesk_notifications.init_app(app)
+    from .feedback import notifications as feedback_notifications
+
+    feedback_notifications.init_app(app)  # its texts and ``flask feedback invite``
 
 
 def _configure_blueprints(app):
@@ -148,6 +151,9 @@ def _configure_blueprints(app):
     app.register_blueprint(workshops_bp)
     app.register_blueprint(spaces_bp)
     app.register_blueprint(helpdesk_bp)
+    from .feedback.views import bp as feedback_bp
+
+    app.register_blueprint(feedback_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(admin_bp)
