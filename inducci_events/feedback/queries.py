@@ -135,8 +135,8 @@ def responses_csv(event, labels):
     responses = db.session.scalars(
         sa.select(Response).where(Response.form_id == form.id).options(selectinload(Response.answers))
         .order_by(Response.id)).all()
-    names = dict(db.session.execute(sa.select(User.id, User.name).where(
-        User.id.in_({r.user_id for r in responses if r.user_id})))) if not form.anonymous else {}
+    ids = sorted({r.user_id for r in responses if r.user_id})
+    names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     head = [] if form.anonymous else [labels["name"], labels["submitted_at"]]
