@@ -11,6 +11,7 @@
 """
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -97,7 +98,8 @@ def _clean_questions(questions):
     if not questions:
         raise ValidationFailed(fields={"questions": [_("Add at least one question.")]})
     if len(questions) > MAX_QUESTIONS:
-        raise ValidationFailed(fields={"questions": [_("At most %(n)d questions.", n=MAX_QUESTIONS)]})
+        raise ValidationFailed(fields={"questions": [
+            ngettext("At most %(num)d question.", "At most %(num)d questions.", MAX_QUESTIONS)]})
     cleaned = []
     for i, data in enumerate(questions):
         text = (data.get("text") or "").strip()
@@ -111,7 +113,8 @@ def _clean_questions(questions):
             raise ValidationFailed(fields={f"questions.{i}.kind": [_("Choose rating, choice or text.")]})
         if kind == "choice" and not 2 <= len(choices) <= MAX_CHOICES:
             raise ValidationFailed(fields={f"questions.{i}.choices": [
-                _("A choice question needs between 2 and %(n)d choices.", n=MAX_CHOICES)]})
+                ngettext("A choice question needs between 2 and %(num)d choice.",
+                         "A choice question needs between 2 and %(num)d choices.", MAX_CHOICES)]})
         if any(len(c) > 200 for c in choices):
             raise ValidationFailed(fields={f"questions.{i}.choices": [_("At most 200 characters per choice.")]})
         cleaned.append(FeedbackQuestion(position=i, kind=kind, text=text, required=bool(data.get("required")),
@@ -174,8 +177,7 @@ def _clean_answers(questions, raw):
             rating = value if isinstance(value, int) and not isinstance(value, bool) else (
                 int(value) if isinstance(value, str) and value.isdigit() and len(value) < 3 else None)
             if rating is None or not RATING_MIN <= rating <= RATING_MAX:
-                errors[question.field_name] = [_("Choose a rating from %(low)d to %(high)d.", low=RATING_MIN,
-                                                 high=RATING_MAX)]
+                errors[question.field_name] = [_("Choose a rating from 1 (poor) to 5 (excellent).")]
                 continue
             rows.append(FeedbackAnswer(question_id=question.id, rating=rating))
         elif question.kind == "choice":
@@ -185,7 +187,8 @@ def _clean_answers(questions, raw):
             rows.append(FeedbackAnswer(question_id=question.id, choice=value))
         else:
             if not isinstance(value, str) or len(value) > MAX_TEXT:
-                errors[question.field_name] = [_("Text of at most %(n)d characters.", n=MAX_TEXT)]
+                errors[question.field_name] = [ngettext(
+                    "Text of at most %(num)d character.", "Text of at most %(num)d characters.", MAX_TEXT)]
                 continue
             rows.append(FeedbackAnswer(question_id=question.id, text=value))
     if not errors and not rows:
