@@ -11,7 +11,7 @@ from ..core.auth import require_organiser
 from ..core.db import utcnow
 from ..extensions import db
 from ..workshops.models import Event
-from ..workshops.queries import _safe_cell
+from ..workshops.queries import _safe_cell, check_visible
 from . import rules
 from .models import RATING_MAX, RATING_MIN, FeedbackAnswer, FeedbackForm, FeedbackQuestion, Response
 from .services import EventNotFound, FormNotFound, attendee_ids, has_answered, last_end, response_count
@@ -51,6 +51,7 @@ def answer_state(event_id, user, now=None):
     form = form_of(event_id) if event is not None and event.status != "cancelled" else None
     if form is None:
         raise FormNotFound()
+    check_visible(event, user)  # a draft's questionnaire only for its organisers
     session = db.session
     if not rules.is_over(last_end(session, event_id), now or utcnow()):
         state = "not_over"
