@@ -137,11 +137,16 @@ def _configure_features(app):
     workshops_notifications.init_app(app)
     spaces_notifications.init_app(app)
     helpdesk_notifications.init_app(app)
+    from .feedback import notifications as feedback_notifications
+
+    feedback_notifications.init_app(app)  # its texts and ``flask feedback invite``
+
     from . import reach
 
     reach.init_app(app)  # above the features: counts what they record
 
     # ... and their part of personal data: export, erasure of an account, the retention purge.
+    from .feedback import privacy as feedback_privacy
     from .helpdesk import privacy as helpdesk_privacy
     from .spaces import privacy as spaces_privacy
     from .workshops import privacy as workshops_privacy
@@ -149,6 +154,7 @@ def _configure_features(app):
     workshops_privacy.init_app(app)
     spaces_privacy.init_app(app)
     helpdesk_privacy.init_app(app)
+    feedback_privacy.init_app(app)
 
 
 def _configure_blueprints(app):
@@ -168,6 +174,9 @@ def _configure_blueprints(app):
     app.register_blueprint(workshops_bp)
     app.register_blueprint(spaces_bp)
     app.register_blueprint(helpdesk_bp)
+    from .feedback.views import bp as feedback_bp
+
+    app.register_blueprint(feedback_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(admin_bp)

@@ -7,3 +7,4 @@ from .helpdesk.models import Absence, Adviser, Appointment, HelpDesk, MentoringR
 from .workshops.models import Attendance, Enrolment, Event, Question, Session  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .reach.models import ReachTally  # noqa: F401
+from .feedback.models import FeedbackAnswer, FeedbackForm, FeedbackQuestion, Respondent, Response  # noqa: F401

@@ -37,7 +37,8 @@ def _env(tmp_path, **extra):
 
 
 def test_every_unit_runs_a_command_that_exists(tmp_path):
-    assert {u.stem for u in UNITS} >= {"inducci-web", "inducci-mail", "inducci-remind", "inducci-expire", "inducci-purge"}
+    assert {u.stem for u in UNITS} >= {"inducci-web", "inducci-mail", "inducci-remind", "inducci-expire",
+                                        "inducci-purge", "inducci-feedback"}
     for unit in UNITS:
         text = unit.read_text()
         assert "EnvironmentFile=/etc/inducci-events/env" in text, unit.name
@@ -195,7 +196,8 @@ def test_the_installation_runs_as_its_processes(app, empty_database_url, tmp_pat
             assert worker.poll() is None and time.monotonic() < deadline, f"no confirmation: {to_petra()}"
             time.sleep(0.2)
 
-        for unit in ("inducci-remind.service", "inducci-expire.service", "inducci-purge.service"):
+        for unit in ("inducci-remind.service", "inducci-expire.service", "inducci-purge.service",
+                     "inducci-feedback.service"):
             argv = _exec_start(ROOT / "deploy/systemd" / unit)
             result = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
             assert result.returncode == 0, (unit, result.stderr)

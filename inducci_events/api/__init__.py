@@ -142,7 +142,7 @@ class Api(flask_smorest.Api):
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
-from . import accounts, events, helpdesks, meta, organisations, reach, spaces  # noqa: E402,F401  (routes register on bp)
+from . import accounts, events, feedback, helpdesks, meta, organisations, reach, spaces  # noqa: E402,F401  (routes register on bp)
 
 
 def init_app(app):

@@ -8,7 +8,7 @@ demo_cli = AppGroup("demo", help="Demo data for trying the app out.")
 @demo_cli.command("seed")
 def seed():
     """Load (or top up) the demo partners, programmes, venues and users; print the log-ins."""
-    from . import foundation, helpdesk, reach, workshops
+    from . import feedback, foundation, helpdesk, reach, workshops
     from . import spaces as demo_spaces
 
     logins = foundation.seed()
@@ -21,6 +21,9 @@ def seed():
     click.echo(f"Help desks: {desks_added} added (Veneto CCI help-desk network, Kovačnica Kranj), "
                f"{appointments} demo appointments booked. Advisers (agenda at /helpdesks/agenda): "
                + ", ".join(email for email, _pw, _role in advisers))
+    answers = feedback.seed()
+    click.echo(f"Feedback: questionnaires for Workers' welfare (Padova) and the boot camp (Linz), {answers} demo "
+               "answers added (summaries under each event's Feedback questionnaire link).")
     tallied = reach.seed()
     click.echo(f"Reach: {tallied} day(s) of showroom visitors counted by hand; targets at /reach/.")
     click.echo("Demo data is in place. Log in with:")

@@ -17,6 +17,7 @@ from inducci_events.accounts import services as accounts
 from inducci_events.accounts.models import User
 from inducci_events.core.auth import COMMAND_LINE
 from inducci_events.extensions import db
+from inducci_events.feedback import services as feedback
 from inducci_events.helpdesk import services as helpdesk
 from inducci_events.organisations import services as organisations
 from inducci_events.spaces import services as spaces
@@ -73,6 +74,9 @@ def world(organiser, make_event, make_listing, space_org, make_desk, make_user):
     event = make_event(sessions=2, enrolment_mode="session", questions=[
         dict(kind="text", label="What do you make?", required=False)])
     series = make_event(title="Mentorship", sessions=1)
+    feedback.save_form(user, event.id, questions=[
+        dict(kind="rating", text="How was it?"), dict(kind="choice", text="You are", choices=["a worker", "a manager"]),
+        dict(kind="text", text="Anything else?")])
     programme = organisations.save_programme(user, org.id, title="Boot camp", summary="Five modules",
                                              description="", targets="")
     from inducci_events.reach import services as reach
@@ -99,7 +103,8 @@ def world(organiser, make_event, make_listing, space_org, make_desk, make_user):
                appointment_id=appointment.id, request_id=mentoring.id, programme_id=programme.id,
                venue_id=venue.id, user_id=user.id, target_id=target.id)
     slugs = {"workshops": org.slug, "organisations": org.slug, "calendar": org.slug, "api": org.slug, "admin": org.slug,
-             "spaces": space_org.org.slug, "helpdesk": desk_made["org"].slug, "reach": org.slug}
+             "feedback": org.slug, "reach": org.slug,
+             "spaces": space_org.org.slug, "helpdesk": desk_made["org"].slug}
     return dict(user=user, person=person, ids=ids, slugs=slugs, token=user.calendar_token)
 
 
