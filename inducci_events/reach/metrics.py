@@ -45,7 +45,6 @@ _REGISTRY: dict[str, Metric] = {}
 PLANNED = {
     "challenges": (_l("Challenges submitted"), "challenges"),
     "applications": (_l("Applications"), "applications"),
-    "feedback_answers": (_l("Feedback answers"), "answers"),
 }
 
 
@@ -210,6 +209,20 @@ def manual_tally(programme, period, target=None):
                    .where(ReachTally.target_id == target.id, _in_days(ReachTally.day, period)))
 
 
+def feedback_answers(programme, period):
+    """Questionnaires filled in after the programme's events (named and anonymous alike),
+    placed by the end of the event's last session (anonymous answers carry no time)."""
+    from ..feedback.models import FeedbackForm, Respondent
+    from ..workshops.models import Event, Session
+
+    last_end = (sa.select(sa.func.max(Session.ends_at)).where(Session.event_id == Event.id)
+                .correlate(Event).scalar_subquery())
+    return _scalar(sa.select(sa.func.count()).select_from(Respondent)
+                   .join(FeedbackForm, FeedbackForm.id == Respondent.form_id)
+                   .join(Event, Event.id == FeedbackForm.event_id)
+                   .where(Event.programme_id == programme.id, _in_utc(last_end, programme, period)))
+
+
 def register_builtin():
     register("people_enrolled", _l("People enrolled (confirmed)"), "people", people_enrolled)
     register("people_attended", _l("People who attended"), "people", people_attended)
@@ -218,6 +231,7 @@ def register_builtin():
     register("exhibitors", _l("Exhibitors (showroom shelves and boxes)"), "people", exhibitors)
     register("helpdesk_appointments", _l("Help-desk appointments"), "appointments", helpdesk_appointments)
     register("people_served", _l("People served at the help desks"), "people", people_served)
+    register("feedback_answers", _l("Feedback answers"), "answers", feedback_answers)
     register("manual", _l("Counted by hand (daily tally)"), "count", manual_tally)
 
 
