@@ -6,3 +6,4 @@ from .spaces.models import SpaceBlackout, SpaceBooking, SpaceListing, SpaceOpeni
 from .helpdesk.models import Absence, Adviser, Appointment, HelpDesk, MentoringRequest, OfficeHourRule  # noqa: F401
 from .workshops.models import Attendance, Enrolment, Event, Question, Session  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
+from .profiles.models import Profile, ProfileMessage, ProfileTag  # noqa: F401
