@@ -3,6 +3,7 @@ the service normalises tags and has the last word (:mod:`.rules`)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from . import rules
@@ -12,7 +13,7 @@ KIND_NAMES = [("creative", _l("Creative (person or team)")), ("company", _l("Com
 
 
 class ProfileForm(FlaskForm):
-    kind = SelectField(_l("I am"), choices=KIND_NAMES, validators=[InputRequired()])
+    kind = SelectField(_l("I am"), choices=[SelectChoice(v, label) for v, label in KIND_NAMES], validators=[InputRequired()])
     headline = StringField(_l("Headline"), validators=[InputRequired(), Length(max=rules.HEADLINE_MAX)],
                            description=_l("One line: who you are, what your company does."))
     about = TextAreaField(_l("About"), validators=[Length(max=rules.ABOUT_MAX)])
