@@ -5,8 +5,8 @@ the bounds of every field, and the text the search looks in. Services call
 import re
 import unicodedata
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as _ln
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .models import KINDS
 
@@ -59,22 +59,22 @@ def _tags(values, limit, errors, name, check):
         if tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > limit:
-        errors.setdefault(name, []).append(_ln("At most %(num)d entry.", "At most %(num)d entries.", limit))
+        errors.setdefault(name, []).append(ngettext("At most %(num)d entry.", "At most %(num)d entries.", limit))
     return cleaned
 
 
 def _check_tag(tag):
     shown = tag[:TAG_MAX + 10]
     if not TAG_MIN <= len(tag) <= TAG_MAX:
-        return _l("“%(tag)s”: a tag has %(min)d to %(max)d characters.", tag=shown, min=TAG_MIN, max=TAG_MAX)
+        return _("“%(tag)s”: a tag has %(min)d to %(max)d characters.", tag=shown, min=TAG_MIN, max=TAG_MAX)
     if not _TAG_CHARS.match(tag) or _CONTROL.search(tag):
-        return _l("“%(tag)s”: use letters, digits, spaces and - + & . / ' # only.", tag=shown)
+        return _("“%(tag)s”: use letters, digits, spaces and - + & . / ' # only.", tag=shown)
     return None
 
 
 def _check_language(tag):
     if not _LANGUAGE.match(tag):
-        return _l("“%(tag)s”: give a language as its two- or three-letter code (de, en, pl …).", tag=tag[:20])
+        return _("“%(tag)s”: give a language as its two- or three-letter code (de, en, pl …).", tag=tag[:20])
     return None
 
 
@@ -93,14 +93,14 @@ def clean_profile(*, kind, headline, about="", skills=(), sectors=(), region="",
         if name in ("headline", "region"):
             value = _SPACES.sub(" ", value)
         if _CONTROL.search(value.replace("\n", "").replace("\t", "")):
-            errors.setdefault(name, []).append(_l("This text holds characters that cannot be stored."))
+            errors.setdefault(name, []).append(_("This text holds characters that cannot be stored."))
         if len(value) > limit:
-            errors.setdefault(name, []).append(_ln("At most %(num)d character.", "At most %(num)d characters.", limit))
+            errors.setdefault(name, []).append(ngettext("At most %(num)d character.", "At most %(num)d characters.", limit))
         fields[name] = value
     if not fields["headline"]:
-        errors.setdefault("headline", []).append(_l("Say in one line who you are or what your company does."))
+        errors.setdefault("headline", []).append(_("Say in one line who you are or what your company does."))
     if kind not in KINDS:
-        errors.setdefault("kind", []).append(_l("Choose creative, company or other."))
+        errors.setdefault("kind", []).append(_("Choose creative, company or other."))
     fields["kind"] = kind
     fields["skills"] = _tags(skills, MAX_TAGS, errors, "skills", _check_tag)
     fields["sectors"] = _tags(sectors, MAX_TAGS, errors, "sectors", _check_tag)
@@ -125,8 +125,8 @@ def like_pattern(words):
 
 
 def not_found_message():
-    return _l("There is no such profile.")
+    return _("There is no such profile.")
 
 
 def no_message_message():
-    return _l("There is no such message.")
+    return _("There is no such message.")
