@@ -123,3 +123,22 @@ def test_export_and_erase(make_profile, make_user):
         privacy.erase_for(session, owner)
     assert count(Profile) == 0 and count(ProfileTag) == 0 and count(ProfileMessage) == 0
     assert privacy.export_for(owner) == {"profile": None, "messages_sent": [], "messages_received": []}
+
+
+@pytest.mark.postgres_only
+def test_parallel_sends_never_pass_the_hourly_limit(app, make_profile, make_user):
+    from tests.conftest import run_at_once
+
+    app.config["PROFILE_MESSAGES_PER_HOUR"] = 3
+    target = make_profile()
+    sender = make_user()
+
+    def send():
+        with app.test_request_context("/"):
+            user = db.session.get(type(sender), sender.id)
+            return services.write_to_profile(user, target.id, subject="Hi", body="Shall we meet in Chemnitz?").id
+
+    outcomes = run_at_once(app, [send] * 8)
+    assert sorted(kind for kind, _ in outcomes) == ["ok"] * 3 + ["refused"] * 5
+    assert {code for kind, code in outcomes if kind == "refused"} == {"too_many_messages"}
+    assert count(ProfileMessage) == 3
