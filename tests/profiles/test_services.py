@@ -130,13 +130,15 @@ def test_parallel_sends_never_pass_the_hourly_limit(app, make_profile, make_user
     from tests.conftest import run_at_once
 
     app.config["PROFILE_MESSAGES_PER_HOUR"] = 3
-    target = make_profile()
-    sender = make_user()
+    # Plain values first: the threads never touch this test's ORM objects.
+    target_id = make_profile().id
+    sender_id = make_user().id
 
     def send():
-        with app.test_request_context("/"):
-            user = db.session.get(type(sender), sender.id)
-            return services.write_to_profile(user, target.id, subject="Hi", body="Shall we meet in Chemnitz?").id
+        from inducci_events.accounts.models import User
+
+        return services.write_to_profile(db.session.get(User, sender_id), target_id, subject="Hi",
+                                         body="Shall we meet in Chemnitz?").id
 
     outcomes = run_at_once(app, [send] * 8)
     assert sorted(kind for kind, _ in outcomes) == ["ok"] * 3 + ["refused"] * 5
