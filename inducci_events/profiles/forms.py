@@ -13,7 +13,8 @@ KIND_NAMES = [("creative", _l("Creative (person or team)")), ("company", _l("Com
 
 
 class ProfileForm(FlaskForm):
-    kind = SelectField(_l("I am"), choices=[SelectChoice(v, label) for v, label in KIND_NAMES], validators=[InputRequired()])
+    kind = SelectField(_l("I am"), choices=[SelectChoice(v, label) for v, label in KIND_NAMES],
+                       validators=[InputRequired()])
     headline = StringField(_l("Headline"), validators=[InputRequired(), Length(max=rules.HEADLINE_MAX)],
                            description=_l("One line: who you are, what your company does."))
     about = TextAreaField(_l("About"), validators=[Length(max=rules.ABOUT_MAX)])

@@ -1,5 +1,5 @@
-"""The profile rules as pure functions (no database, no Flask request): what a tag is,
-the bounds of every field, and the text the search looks in. Services call
+"""The profile rules as plain functions (no database; messages in the request's language):
+what a tag is, the bounds of every field, and the text the search looks in. Services call
 :func:`clean_profile` before any write; the API schema and the form only check shapes.
 """
 import re
@@ -95,7 +95,8 @@ def clean_profile(*, kind, headline, about="", skills=(), sectors=(), region="",
         if _CONTROL.search(value.replace("\n", "").replace("\t", "")):
             errors.setdefault(name, []).append(_("This text holds characters that cannot be stored."))
         if len(value) > limit:
-            errors.setdefault(name, []).append(ngettext("At most %(num)d character.", "At most %(num)d characters.", limit))
+            errors.setdefault(name, []).append(
+                ngettext("At most %(num)d character.", "At most %(num)d characters.", limit))
         fields[name] = value
     if not fields["headline"]:
         errors.setdefault("headline", []).append(_("Say in one line who you are or what your company does."))

@@ -2,10 +2,9 @@
 anywhere public, and a message relayed through the outbox to a real SMTP server."""
 import re
 
-import pytest
 
 from inducci_events.mail import services as mail
-from inducci_events.profiles.models import Profile, ProfileMessage
+from inducci_events.profiles.models import ProfileMessage
 from tests.conftest import count
 from tests.mail.conftest import smtp_server  # noqa: F401 - the real local SMTP server fixture
 
