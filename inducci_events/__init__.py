@@ -14,6 +14,7 @@ NAVIGATION = [
     ("workshops.index", _l("Events")),
     ("spaces.index", _l("Pop-up spaces")),
     ("helpdesk.index", _l("Help desks")),
+    ("profiles.index", _l("Directory")),
 ]
 
 #: Sent with every response. No inline scripts or styles: everything is served by the app.
@@ -130,15 +131,16 @@ def _trust_proxies(app):
 def _configure_features(app):
     """Each booking feature registers, explicitly, what it tells whom (its composers with the
     outbox), what it does when a venue changes, and its reminders."""
+    from .feedback import notifications as feedback_notifications
     from .helpdesk import notifications as helpdesk_notifications
+    from .profiles import notifications as profiles_notifications
     from .spaces import notifications as spaces_notifications
     from .workshops import notifications as workshops_notifications
 
     workshops_notifications.init_app(app)
     spaces_notifications.init_app(app)
     helpdesk_notifications.init_app(app)
-    from .feedback import notifications as feedback_notifications
-
+    profiles_notifications.init_app(app)
     feedback_notifications.init_app(app)  # its texts and ``flask feedback invite``
 
     from . import reach
@@ -148,6 +150,7 @@ def _configure_features(app):
     # ... and their part of personal data: export, erasure of an account, the retention purge.
     from .feedback import privacy as feedback_privacy
     from .helpdesk import privacy as helpdesk_privacy
+    from .profiles import privacy as profiles_privacy
     from .spaces import privacy as spaces_privacy
     from .workshops import privacy as workshops_privacy
 
@@ -155,6 +158,7 @@ def _configure_features(app):
     spaces_privacy.init_app(app)
     helpdesk_privacy.init_app(app)
     feedback_privacy.init_app(app)
+    profiles_privacy.init_app(app)
 
 
 def _configure_blueprints(app):
@@ -165,6 +169,7 @@ def _configure_blueprints(app):
     from .helpdesk.views import bp as helpdesk_bp
     from .mail.views import bp as mail_bp
     from .organisations.views import bp as organisations_bp
+    from .profiles.views import bp as profiles_bp
     from .reach.views import bp as reach_bp
     from .spaces.views import bp as spaces_bp
     from .workshops.views import bp as workshops_bp
@@ -181,6 +186,7 @@ def _configure_blueprints(app):
     app.register_blueprint(mail_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reach_bp)
+    app.register_blueprint(profiles_bp)
     # The API authenticates with bearer tokens only (never the session cookie), so CSRF
     # tokens do not apply to it.
     csrf.exempt(api.bp)

@@ -8,3 +8,4 @@ from .workshops.models import Attendance, Enrolment, Event, Question, Session  #
 from .audit.models import AuditEntry  # noqa: F401
 from .reach.models import ReachTally  # noqa: F401
 from .feedback.models import FeedbackAnswer, FeedbackForm, FeedbackQuestion, Respondent, Response  # noqa: F401
+from .profiles.models import Profile, ProfileMessage, ProfileTag  # noqa: F401

@@ -158,27 +158,26 @@ def export_data(user, now=None):
 
 # --- deletion --------------------------------------------------------------------------
 
-def _erase_outbox(session, user, email):
+def _erase_outbox(session, user, email, about):
     """Messages to the person (sent, failed or still waiting: their address is gone) and
     messages to others about the person's items that have been sent or given up. Messages
     about them still waiting are composed when sent, from the erased account; one already
     composed (waiting for a retry) is composed again."""
     session.execute(sa.delete(OutboxMessage).where(
         sa.or_(OutboxMessage.user_id == user.id, OutboxMessage.recipient_email == email)))
-    for provider in providers():
-        for kinds, ids in provider.outbox_about(session, user):
-            if not ids:
-                continue
-            rows = session.execute(sa.select(OutboxMessage.id, OutboxMessage.payload, OutboxMessage.status).where(
-                OutboxMessage.kind.in_(sorted(kinds)), OutboxMessage.status != "sending")).all()
-            about = [row for row in rows if (row.payload or {}).get("id") in ids]
-            done = [row.id for row in about if row.status in ("sent", "failed")]
-            waiting = [row.id for row in about if row.status == "pending"]
-            if done:
-                session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id.in_(done)))
-            if waiting:
-                session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(waiting)).values(
-                    subject=None, body_text=None, body_html=None, ics=None, ics_method=None))
+    for kinds, ids in about:
+        if not ids:
+            continue
+        rows = session.execute(sa.select(OutboxMessage.id, OutboxMessage.payload, OutboxMessage.status).where(
+            OutboxMessage.kind.in_(sorted(kinds)), OutboxMessage.status != "sending")).all()
+        theirs = [row for row in rows if (row.payload or {}).get("id") in ids]
+        done = [row.id for row in theirs if row.status in ("sent", "failed")]
+        waiting = [row.id for row in theirs if row.status == "pending"]
+        if done:
+            session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id.in_(done)))
+        if waiting:
+            session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(waiting)).values(
+                subject=None, body_text=None, body_html=None, ics=None, ics_method=None))
 
 
 def delete_account(user, password, *, now=None):
@@ -204,6 +203,7 @@ def delete_account(user, password, *, now=None):
         for provider in providers():
             provider.cancel_future(user, now)
         session.flush()
+        about = [entry for provider in providers() for entry in provider.outbox_about(session, user)]
         for provider in providers():
             provider.erase(session, user)
         end_sessions_and_tokens(session, user.id)
@@ -211,7 +211,7 @@ def delete_account(user, password, *, now=None):
         session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))  # names are user agents
         session.execute(sa.delete(Membership).where(Membership.user_id == user.id))
         session.flush()
-        _erase_outbox(session, user, email)
+        _erase_outbox(session, user, email, about)  # what the providers named before erasing
         session.expire(user, ["memberships"])
         user.name = ERASED_NAME
         user.email = erased_email(user.id)

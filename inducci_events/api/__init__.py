@@ -31,6 +31,7 @@ TAGS = [
     ("events", "Events, workshop series and enrolments"),
     ("spaces", "Pop-up space listings and bookings"),
     ("helpdesks", "Help-desk office hours and appointments"),
+    ("profiles", "Profiles of creatives and companies, and messages through the app"),
     ("calendars", "iCalendar feed URLs"),
 ]
 
@@ -142,7 +143,7 @@ class Api(flask_smorest.Api):
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
-from . import accounts, events, feedback, helpdesks, meta, organisations, reach, spaces  # noqa: E402,F401  (routes register on bp)
+from . import accounts, events, feedback, helpdesks, meta, organisations, profiles, reach, spaces  # noqa: E402,F401  (routes register on bp)
 
 
 def init_app(app):

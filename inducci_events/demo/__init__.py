@@ -9,6 +9,7 @@ demo_cli = AppGroup("demo", help="Demo data for trying the app out.")
 def seed():
     """Load (or top up) the demo partners, programmes, venues and users; print the log-ins."""
     from . import feedback, foundation, helpdesk, reach, workshops
+    from . import profiles as demo_profiles
     from . import spaces as demo_spaces
 
     logins = foundation.seed()
@@ -21,6 +22,9 @@ def seed():
     click.echo(f"Help desks: {desks_added} added (Veneto CCI help-desk network, Kovačnica Kranj), "
                f"{appointments} demo appointments booked. Advisers (agenda at /helpdesks/agenda): "
                + ", ".join(email for email, _pw, _role in advisers))
+    profiles_added = demo_profiles.seed()
+    click.echo(f"Directory: {profiles_added} demo profile(s) added (Living Lab Chemnitz, KRACH+ creatives, companies "
+               "from Upper Austria and Bielsko-Biała) at /profiles/.")
     answers = feedback.seed()
     click.echo(f"Feedback: questionnaires for Workers' welfare (Padova) and the boot camp (Linz), {answers} demo "
                "answers added (summaries under each event's Feedback questionnaire link).")

@@ -20,6 +20,7 @@ from inducci_events.extensions import db
 from inducci_events.feedback import services as feedback
 from inducci_events.helpdesk import services as helpdesk
 from inducci_events.organisations import services as organisations
+from inducci_events.profiles import services as profiles
 from inducci_events.spaces import services as spaces
 from inducci_events.workshops import services as workshops
 from inducci_events.workshops.models import Enrolment
@@ -51,6 +52,8 @@ VIEW_PARAMS = {
     "api.space_availability": ["from", "to"],
     "api.list_helpdesks": ["organisation", "topic"],
     "api.helpdesk_slots": ["from", "to"],
+    "profiles.index": ["q", "skill", "sector", "region", "kind", "page"],
+    "api.list_profiles": ["q", "skill", "sector", "region", "kind", "language"],
 }
 #: ... and a generic set thrown at every route.
 GENERIC_PARAMS = ["month", "start", "end", "from", "to", "date", "day", "week", "page", "q", "organisation",
@@ -98,10 +101,15 @@ def world(organiser, make_event, make_listing, space_org, make_desk, make_user):
                                 now=datetime(2027, 3, 1, 8, tzinfo=timezone.utc))
     mentoring = helpdesk.request_mentoring(person, desk.id, address="Via Roma 1, Padova", topic="legal")
     user = db.session.get(User, user.id)
+    profile = profiles.save_profile(user, kind="other", headline="Organiser", skills=["matchmaking"], visible=True)
+    profiles.save_profile(person, kind="creative", headline="Illustrator", visible=True)
+    message = profiles.write_to_profile(person, profile.id, subject="Hello", body="Shall we meet at the lab?")
+    user = db.session.get(User, user.id)
     ids = dict(event_id=event.id, session_id=event.sessions[0].id, enrolment_id=enrolment.id,
                question_id=event.questions[0].id, listing_id=listing.id, booking_id=booking.id, desk_id=desk.id,
                appointment_id=appointment.id, request_id=mentoring.id, programme_id=programme.id,
-               venue_id=venue.id, user_id=user.id, target_id=target.id)
+               venue_id=venue.id, user_id=user.id, target_id=target.id, profile_id=profile.id,
+               message_id=message.id)
     slugs = {"workshops": org.slug, "organisations": org.slug, "calendar": org.slug, "api": org.slug, "admin": org.slug,
              "feedback": org.slug, "reach": org.slug,
              "spaces": space_org.org.slug, "helpdesk": desk_made["org"].slug}
