@@ -118,14 +118,14 @@ def format_days(first, last):
     return format_interval(first, last, "yMMMd", locale=format_locale())
 
 
-def format_month(value):
+def format_month(value, width="long"):
     """A month heading (``|month``): "December 2026", "Dezember 2026", "prosinec 2026", from
-    a date or a ``YYYY-MM`` key."""
+    a date or a ``YYYY-MM`` key; ``width="short"`` for chart labels: "Dec 2026"."""
     if isinstance(value, str):
         value = date(int(value[:4]), int(value[5:7]), 1)
     if isinstance(value, datetime):
         value = value.date()
-    return format_skeleton("yMMMM", value, locale=format_locale())
+    return format_skeleton("yMMMM" if width == "long" else "yMMM", value, locale=format_locale())
 
 
 def format_clock(value):

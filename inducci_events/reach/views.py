@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..core.errors import DomainError, NotFound
 from ..core.http import flash_error, show_error_on_form
+from ..core.i18n import format_month
 from ..core.timeutil import parse_month
 from ..organisations import queries as org_queries
 from . import chart, metrics, queries, services
@@ -40,7 +41,7 @@ def programme(programme_id):
     programme = queries.viewable_programme(programme_id, current_user)
     months = _months(programme)
     rows = queries.programme_reach(programme, months)
-    charts = [(row, chart.bar_chart([(m.strftime("%Y-%m"), v) for m, v in row.months])) for row in rows]
+    charts = [(row, chart.bar_chart([(format_month(m, "short"), v) for m, v in row.months])) for row in rows]
     return render_template("reach/programme.html", programme=programme, org=programme.organisation,
                            charts=charts, months=months)
 
