@@ -95,8 +95,8 @@ class Config:
 
     # Privacy (accounts/privacy.py): the installation's own privacy notice and imprint, as
     # plain-text files (paragraphs separated by blank lines, shown escaped); without a file
-    # /privacy shows the built-in, translated notice and /imprint says that none is configured. Raise PRIVACY_NOTICE_VERSION whenever the notice
-    # changes: each account records the version it accepted at sign-up.
+    # /privacy shows the built-in, translated notice and /imprint says that none is configured.
+    # Raise PRIVACY_NOTICE_VERSION whenever the notice changes: each account records the version it accepted at sign-up.
     PRIVACY_NOTICE_FILE = os.environ.get("PRIVACY_NOTICE_FILE") or None
     PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "1")
     IMPRINT_FILE = os.environ.get("IMPRINT_FILE") or None
@@ -105,6 +105,8 @@ class Config:
     # Answers, purposes, messages and adviser notes are erased this many days after the item
     # ended (`flask privacy purge`, daily timer deploy/systemd/inducci-purge.timer).
     PRIVACY_RETENTION_DAYS = _env_int("PRIVACY_RETENTION_DAYS", 365)
+    # Messages one person may send to profiles in the directory per hour (relayed by e-mail).
+    PROFILE_MESSAGES_PER_HOUR = _env_int("PROFILE_MESSAGES_PER_HOUR", 5)
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
