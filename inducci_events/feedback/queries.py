@@ -7,29 +7,19 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ..core.auth import require_organiser
 from ..core.db import utcnow
 from ..extensions import db
 from ..workshops.models import Event
-from ..workshops.queries import _safe_cell, check_visible
+from ..workshops.queries import _safe_cell, check_visible, organised_event  # noqa: F401 (the feature's pages use it)
 from . import rules
 from .models import RATING_MAX, RATING_MIN, FeedbackAnswer, FeedbackForm, FeedbackQuestion, Response
-from .services import EventNotFound, FormNotFound, attendee_ids, has_answered, last_end, response_count
+from .services import FormNotFound, attendee_ids, has_answered, last_end, response_count
 
 
 def form_of(event_id):
     """The event's questionnaire with its questions, or ``None``."""
     return db.session.scalar(sa.select(FeedbackForm).where(FeedbackForm.event_id == event_id)
                              .options(selectinload(FeedbackForm.questions)))
-
-
-def organised_event(event_id, user):
-    """The event, for an organiser of its organisation (404 first, then 403)."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise EventNotFound()
-    require_organiser(user, event.organisation_id)
-    return event
 
 
 @dataclass

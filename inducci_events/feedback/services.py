@@ -20,16 +20,12 @@ from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..workshops.models import Attendance, Enrolment, Event, Session
+from ..workshops.services import EventNotFound
 from . import rules
 from .models import QUESTION_KINDS, RATING_MAX, RATING_MIN, FeedbackAnswer, FeedbackForm, FeedbackQuestion, \
     Respondent, Response
 
 MAX_QUESTIONS, MAX_CHOICES, MAX_TEXT = 50, 20, 2000
-
-
-class EventNotFound(NotFound):
-    code = "event_not_found"
-    default_message = _l("There is no such event.")
 
 
 class FormNotFound(NotFound):
