@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "event.question_remove": _l("Registration question removed"),
     "session.create": _l("Session added"),
     "session.update": _l("Session changed"),
+    "session.delete": _l("Session removed"),
     "enrolment.approve": _l("Enrolment approved"),
     "enrolment.decline": _l("Enrolment declined"),
     "enrolment.cancel": _l("Enrolment cancelled by the organiser"),

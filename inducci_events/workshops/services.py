@@ -635,6 +635,10 @@ def delete_session(actor, event_id, session_id):
         if used is not None:
             raise Conflict("session_in_use", _("People enrolled in or attended this session; it cannot be removed."))
         notify.session_deleted(item)  # the participants of a series event lose it from their calendars
+        shown = _session_logged(session, item)
+        audit.record(session, actor=actor, action="session.delete", subject_type="session", subject_id=item.id,
+                     organisation_id=event.organisation_id, summary=f"{event.title}: {item.title}",
+                     changes=audit.changes_of(shown, dict.fromkeys(shown)))  # what it was -> nothing
         session.delete(item)
 
 

@@ -84,6 +84,18 @@ def test_capacity_and_session_changes_keep_the_previous_values(make_event, organ
         "ends_at": [old_end.isoformat(), (old_end + timedelta(hours=1)).isoformat()]}
 
 
+def test_a_removed_session_is_logged_with_what_it_was(make_event, organiser):
+    user, org, venue = organiser
+    event = make_event(sessions=2)
+    gone = event.sessions[1]
+    title, starts_at = gone.title, gone.starts_at
+    services.delete_session(user, event.id, gone.id)
+    [removed] = _entries()
+    assert (removed.action, removed.subject_id, removed.organisation_id) == ("session.delete", gone.id, org.id)
+    assert removed.changes["title"] == [title, None]
+    assert removed.changes["starts_at"] == [starts_at.isoformat(), None]
+
+
 def test_a_refused_change_leaves_no_entry(make_event, make_people, organiser):
     user, _org, _venue = organiser
     event = make_event(capacity=3)
