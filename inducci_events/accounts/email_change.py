@@ -29,17 +29,22 @@ def _taken(session, email):
     return session.scalar(sa.select(User.id).where(User.email == email)) is not None
 
 
+def link_hours():
+    """How long the link works, in whole hours as the messages say it (rounded up)."""
+    return max(1, -(-current_app.config["EMAIL_CHANGE_SECONDS"] // 3600))
+
+
 def request_email_change(user, new_email, current_password):
     """Mail a confirmation link to ``new_email`` (and a notice to the current address).
 
-    Returns the normalised new address, or ``None`` when it is the current one.
+    Returns the normalised new address, or ``None`` when it is empty or the current one.
 
     :raises Unauthorized: the current password is wrong.
     :raises ValidationFailed: an address :func:`.services.normalise_email` refuses.
     :raises EmailTaken: another account has it.
     :raises flask_limiter.RateLimitExceeded: the credentials budget is spent (each request mails a stranger's address).
     """
-    if new_email is None or new_email.strip().lower() == user.email:
+    if not (new_email or "").strip() or new_email.strip().lower() == user.email:
         return None
     email = normalise_email(new_email)
     if email == user.email:
@@ -47,7 +52,7 @@ def request_email_change(user, new_email, current_password):
     limits.spend_credentials_budget(user.email)
     if not check_password_hash(user.password_hash, current_password or ""):
         raise Unauthorized("wrong_password", message=_("The current password is wrong."))
-    hours = current_app.config["EMAIL_CHANGE_SECONDS"] // 3600
+    hours = link_hours()
     link = absolute_url("accounts.confirm_email_link", token=sign(_SALT, user.id, email, fingerprint(user.email)))
     with unit_of_work() as session:
         if _taken(session, email):

@@ -6,15 +6,15 @@ itsdangerous. Once that changes, the link (and every other one issued before) st
 working, with no table of tokens; after ``max_seconds`` it stops working anyway.
 """
 import hashlib
-from contextlib import nullcontext
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..core.db import utcnow
 from ..core.errors import BadRequest
+from ..mail.messages import url_context
 
 
 class TokenInvalid(BadRequest):
@@ -50,7 +50,7 @@ def unsign(salt, token, max_seconds):
 
 
 def absolute_url(endpoint, **values):
-    """An absolute URL for a mail; the command line and workers have no request, so lend them one."""
-    with nullcontext() if has_request_context() else current_app.test_request_context("/"):
+    """An absolute URL for a mail (the command line and workers too: see ``url_context``)."""
+    with url_context():
         path = url_for(endpoint, **values)
     return current_app.config["BASE_URL"] + path

@@ -1,8 +1,8 @@
 """Forgotten passwords: a one-time reset link by e-mail, valid for an hour (PASSWORD_RESET_SECONDS).
 
 The link (see :mod:`.links`) holds the user's id and a fingerprint of the current password
-hash: setting a new password changes the hash, so a used link, and every link issued
-before, stops working.
+hash and address: setting a new password (or a new address) changes it, so a used link,
+and every link issued before, stops working.
 """
 from flask import current_app
 from werkzeug.security import generate_password_hash
@@ -19,9 +19,15 @@ __all__ = ["TokenInvalid", "request_reset", "reset_link", "reset_password", "use
 _SALT = "inducci-password-reset"
 
 
+def _account_print(user):
+    """Changes with the password and with the address: a link mailed to an address the
+    account no longer uses stops working."""
+    return fingerprint(f"{user.password_hash}\n{user.email}")
+
+
 def reset_link(user):
     """The absolute reset URL for ``user`` (mails, ``flask users reset-link``)."""
-    return absolute_url("accounts.reset_link", token=sign(_SALT, user.id, fingerprint(user.password_hash)))
+    return absolute_url("accounts.reset_link", token=sign(_SALT, user.id, _account_print(user)))
 
 
 def request_reset(email):
@@ -56,7 +62,7 @@ def user_for_token(token):
     except ValueError:  # a genuine token of another shape
         raise TokenInvalid() from None
     user = db.session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
-    if user is None or fingerprint(user.password_hash) != hash_print:
+    if user is None or _account_print(user) != hash_print:
         raise TokenInvalid()
     return user
 

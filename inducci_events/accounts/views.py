@@ -116,7 +116,8 @@ def profile():
         try:
             if form.new_password.data:
                 services.check_password_rules(form.new_password.data)  # before any mail goes out
-            new_email = email_change.request_email_change(current_user, form.email.data, form.current_password.data)
+            new_email = email_change.request_email_change(current_user, form.email.data or None,
+                                                           form.current_password.data)
             services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
                                     new_password=form.new_password.data,
                                     current_password=form.current_password.data,
@@ -133,7 +134,7 @@ def profile():
             else:
                 flash(_("Your profile has been saved."), "success")
             if new_email:
-                hours = current_app.config["EMAIL_CHANGE_SECONDS"] // 3600
+                hours = email_change.link_hours()
                 flash(ngettext("We have sent a link to %(email)s. Your address changes when you open it "
                                "(within %(num)d hour); until then it stays %(current)s.",
                                "We have sent a link to %(email)s. Your address changes when you open it "

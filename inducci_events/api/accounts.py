@@ -159,6 +159,9 @@ class MyData(Out):
     emails = fields.List(fields.Dict(), required=True, metadata={"description": "kind, dates and subject"})
     changes_by_organisers = fields.List(fields.Dict(), required=True,
                                         metadata={"description": "audit entries about the caller's data"})
+    profile = fields.Dict(metadata={"description": "the public profile and the messages sent and received "
+                                                   "through the directory"})
+    feedback = fields.Dict(metadata={"description": "questionnaires answered; named answers in full"})
 
 
 class DeleteAccount(Body):

@@ -1,6 +1,4 @@
 """Read-only look-ups for the feedback pages, the API and the CSV export."""
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -8,9 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..core.db import utcnow
+from ..core.spreadsheet import csv_text, safe_cell
 from ..extensions import db
 from ..workshops.models import Event
-from ..workshops.queries import _safe_cell, check_visible, organised_event  # noqa: F401 (the feature's pages use it)
+from ..workshops.queries import check_visible, organised_event  # noqa: F401 (the feature's pages use it)
 from . import rules
 from .models import RATING_MAX, RATING_MIN, FeedbackAnswer, FeedbackForm, FeedbackQuestion, Response
 from .services import FormNotFound, attendee_ids, has_answered, last_end, response_count
@@ -128,10 +127,7 @@ def responses_csv(event, labels):
         .order_by(Response.id)).all()
     ids = sorted({r.user_id for r in responses if r.user_id})
     names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     head = [] if form.anonymous else [labels["name"], labels["submitted_at"]]
-    writer.writerow(head + [q.text for q in form.questions])
     lines = []
     for response in responses:
         values = {a.question_id: (a.rating if a.rating is not None else a.choice if a.choice is not None else a.text)
@@ -139,11 +135,10 @@ def responses_csv(event, labels):
         start = [] if form.anonymous else [
             names.get(response.user_id, ""),
             response.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if response.submitted_at else ""]
-        lines.append([_safe_cell(v) for v in start + [values.get(q.id) for q in form.questions]])
+        lines.append([safe_cell(v) for v in start + [values.get(q.id) for q in form.questions]])
     if form.anonymous:
-        lines.sort()
-    writer.writerows(lines)
-    return "\ufeff" + buffer.getvalue()
+        lines.sort(key=lambda line: [str(cell) for cell in line])  # arrival order would tell who answered when
+    return csv_text(head + [q.text for q in form.questions], lines)
 
 
 def my_responses(user):

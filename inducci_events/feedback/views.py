@@ -1,11 +1,12 @@
 """Feedback pages: answering a questionnaire, and the organiser's questionnaire, summary and CSV."""
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.errors import DomainError
 from ..core.http import flash_error, show_error_on_form
+from ..core.spreadsheet import csv_download
 from ..organisations import queries as org_queries
 from ..workshops import queries as event_queries
 from . import queries, services
@@ -102,6 +103,4 @@ def summary(slug, event_id):
 def export_csv(slug, event_id):
     _org, event = _event(slug, event_id)
     body = queries.responses_csv(event, {"name": _("Name"), "submitted_at": _("Answered at")})
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="feedback-event-{event.id}.csv"',
-        "Content-Type": "text/csv; charset=utf-8"})
+    return csv_download(body, f"feedback-event-{event.id}.csv")

@@ -15,7 +15,7 @@ from ..accounts.models import User
 from ..core.capacity import lock_parent
 from ..core.db import unit_of_work, utcnow
 from ..core.errors import NotFound, RateLimited, Unauthorized, ValidationFailed
-from . import notifications, rules
+from . import notifications, queries, rules
 from .models import Profile, ProfileMessage, ProfileTag
 
 #: Messages one person may send per hour unless ``PROFILE_MESSAGES_PER_HOUR`` says otherwise.
@@ -127,9 +127,7 @@ def write_to_profile(sender, profile_id, *, subject, body):
     subject, body = _clean_message(subject, body)
     with unit_of_work() as session:
         lock_parent(User, sender.id)
-        profile = session.scalar(sa.select(Profile).join(User, User.id == Profile.user_id)
-                                 .where(Profile.id == profile_id, Profile.visible.is_(True),
-                                        User.deactivated_at.is_(None)))
+        profile = session.scalar(queries.public_profiles().where(Profile.id == profile_id))
         if profile is None:
             raise ProfileNotFound(message=_("There is no such profile."))
         return _send(session, sender, profile.user_id, subject, body)

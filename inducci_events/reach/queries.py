@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.auth import require_organiser
 from ..core.errors import Forbidden, NotFound, Unauthorized
+from ..core.spreadsheet import csv_text
 from ..core.timeutil import utc_to_local
 from ..extensions import db
 from ..organisations.models import Organisation, Programme, ReachTarget
@@ -153,24 +154,11 @@ def tallies(target, limit=60):
                               .order_by(ReachTally.day.desc()).limit(limit)).all()
 
 
-def _safe_cell(value):
-    """Text a spreadsheet would run as a formula is quoted with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def reach_csv(programme, rows, months, labels):
-    """Targets, actuals and the monthly actuals as CSV for Excel: UTF-8 with BOM, semicolons,
-    CRLF. ``labels`` holds the translated column headings."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([labels["programme"], labels["target_name"], labels["counts"], labels["target"],
-                     labels["actual"]] + [m.strftime("%Y-%m") for m in months])
-    for row in rows:
-        writer.writerow([_safe_cell(programme.title), _safe_cell(row.label), str(row.metric_label), row.value,
-                         "" if row.actual is None else row.actual]
-                        + ["" if v is None else v for _m, v in row.months])
-    return "\ufeff" + buffer.getvalue()
+    """Targets, actuals and the monthly actuals as CSV for Excel (:mod:`core.spreadsheet`).
+    ``labels`` holds the translated column headings."""
+    header = [labels["programme"], labels["target_name"], labels["counts"], labels["target"],
+              labels["actual"]] + [m.strftime("%Y-%m") for m in months]
+    return csv_text(header, ([programme.title, row.label, str(row.metric_label), row.value,
+                              "" if row.actual is None else row.actual]
+                             + ["" if v is None else v for _m, v in row.months] for row in rows))

@@ -1,12 +1,13 @@
 """Reach pages: targets against actuals per programme, per organisation, across the partners;
 the organisers' target and hand-count forms; the CSV export."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.errors import DomainError, NotFound
 from ..core.http import flash_error, show_error_on_form
 from ..core.i18n import format_month
+from ..core.spreadsheet import csv_download
 from ..core.timeutil import parse_month
 from ..organisations import queries as org_queries
 from . import chart, metrics, queries, services
@@ -54,10 +55,7 @@ def export_csv(programme_id):
     rows = queries.programme_reach(programme, months)
     labels = {"programme": _("Programme"), "target_name": _("Target"), "counts": _("What counts"),
               "target": _("Aim"), "actual": _("Reached")}
-    body = queries.reach_csv(programme, rows, months, labels)
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="reach-programme-{programme.id}.csv"',
-        "Content-Type": "text/csv; charset=utf-8"})
+    return csv_download(queries.reach_csv(programme, rows, months, labels), f"reach-programme-{programme.id}.csv")
 
 
 @bp.route("/programmes/<int:programme_id>/targets/new", methods=["GET", "POST"])

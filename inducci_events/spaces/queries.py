@@ -5,17 +5,17 @@ indexed query) with a running sum per day, so a six-month window over thousands 
 bookings stays cheap. Closed days (outside the bookable window or in a blackout) report
 no free units.
 """
-import csv
-import io
 from calendar import Calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..core.db import utcnow
 from ..core.errors import NotFound
+from ..core.spreadsheet import csv_text
 from ..core.timeutil import utc_to_local
 from ..extensions import db
 from ..organisations import queries as org_queries
@@ -282,34 +282,26 @@ def can_cancel(booking, actor, *, now=None):
     return booking.user_id == actor.id or actor.is_organiser_of(booking.listing.organisation_id)
 
 
-def _cell(value):
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def bookings_csv(org, *, now=None):
-    """The organisation's bookings as CSV text (one row per booking).
+    """The organisation's bookings as CSV (:mod:`core.spreadsheet`), one row per booking.
 
     The e-mail address only of confirmed bookings that have not ended: the organiser has to
     reach the creative outside the app (keys, the shop's handover); requests, declined,
     cancelled and past bookings need no contact, so their addresses stay in the app."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "listing", "venue", "start_date", "last_day", "days", "units", "status", "creative",
-                     "email", "purpose", "team", "decline_reason", "created_at"])
+    header = [_("No."), _("Listing"), _("Venue"), _("First day"), _("Last day"), _("Days"), _("Units"), _("Status"),
+              _("Creative"), _("E-mail"), _("Purpose"), _("Team"), _("Reason for declining"), _("Requested at")]
+    rows = []
     for b in organisation_bookings(org):
         listing = b.listing
         today = local_today(listing, now)
         status = b.effective_status(today)
         email = b.user.email if status == "confirmed" and b.end_date > today else ""
-        writer.writerow([_cell(v) for v in (
+        rows.append([
             b.id, listing.title, listing.venue.name, b.start_date.isoformat(), b.last_day.isoformat(), b.days,
             b.units, status, b.user.name, email, b.purpose,
             "; ".join(f"{m.name} ({m.home_region})" if m.home_region else m.name for m in b.team),
-            b.decline_reason, utc_to_local(b.created_at, listing.venue.timezone).isoformat(timespec="minutes"),
-        )])
-    return out.getvalue()
+            b.decline_reason, utc_to_local(b.created_at, listing.venue.timezone).strftime("%Y-%m-%d %H:%M")])
+    return csv_text(header, rows)
 
 
 def venues_and_programmes(org):
@@ -331,8 +323,6 @@ def checked_range(start, end):
 
     :raises ValidationFailed: naming the argument (``from``/``to``) that is wrong.
     """
-    from flask_babel import gettext as _
-
     from ..core.errors import ValidationFailed
 
     if (start is None) != (end is None):

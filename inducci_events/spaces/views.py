@@ -3,12 +3,13 @@ inbox, approve/decline, bookings with CSV export), plus ``flask spaces expire``.
 from datetime import timedelta
 
 import click
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.errors import DomainError
 from ..core.http import flash_error, safe_next, show_error_on_form
+from ..core.spreadsheet import csv_download
 from ..core.timeutil import parse_date, parse_month
 from ..organisations import queries as org_queries
 from . import queries, services
@@ -218,8 +219,7 @@ def bookings(slug):
 @login_required
 def bookings_csv(slug):
     org = _managed(slug)
-    return Response(queries.bookings_csv(org), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{org.slug}-space-bookings.csv"'})
+    return csv_download(queries.bookings_csv(org), f"{org.slug}-space-bookings.csv")
 
 
 # --- CLI ----------------------------------------------------------------------------

@@ -3,8 +3,6 @@
 Everything a template shows as a decision (``seats_left``, ``can_enrol``, ``can_cancel``,
 ``will_take_place``) is computed here, never in a template.
 """
-import csv
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..core.db import utcnow
+from ..core.spreadsheet import csv_text
 from ..core.timeutil import utc_to_local
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -256,14 +255,8 @@ def participants(event):
     return rows
 
 
-def _safe_cell(value):
-    """Cells Excel would run as a formula get a leading apostrophe (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def participants_csv(event, labels):
-    """The participant list as CSV for Excel: UTF-8 with BOM, semicolons, CRLF.
+    """The participant list as CSV for Excel (:mod:`core.spreadsheet`).
 
     Only what running the event needs: names for the sign-in sheet, status, session,
     waitlist place, attendance and the answers to the organiser's own questions. No e-mail
@@ -272,22 +265,18 @@ def participants_csv(event, labels):
 
     ``labels`` translates the column headings (the view passes them translated).
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([labels["name"], labels["status"], labels["session"],
-                     labels["waitlist_position"], labels["enrolled_at"], labels["attendance"]]
-                    + [q.label for q in event.questions])
+    header = [labels["name"], labels["status"], labels["session"], labels["waitlist_position"],
+              labels["enrolled_at"], labels["attendance"]] + [q.label for q in event.questions]
     sessions = {s.id: s for s in event.sessions}
     tz = event.timezone
+    rows = []
     for row in participants(event):
         e = row.enrolment
         session = sessions.get(e.session_id)
-        writer.writerow([_safe_cell(v) for v in (
-            e.user.name, labels.get(e.status, e.status), session.title if session else "",
-            row.waitlist_position or "", utc_to_local(e.created_at, tz).strftime("%Y-%m-%d %H:%M"),
-            row.attendance_count,
-        )] + [_safe_cell(answer) for _q, answer in row.answers])
-    return "\ufeff" + buffer.getvalue()
+        rows.append([e.user.name, labels.get(e.status, e.status), session.title if session else "",
+                     row.waitlist_position or "", utc_to_local(e.created_at, tz).strftime("%Y-%m-%d %H:%M"),
+                     row.attendance_count] + [answer for _q, answer in row.answers])
+    return csv_text(header, rows)
 
 
 # --- API look-ups -------------------------------------------------------------------------

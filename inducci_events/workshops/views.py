@@ -2,13 +2,14 @@
 organiser's pages (events, sessions, questions, participants, check-in, CSV export)."""
 from datetime import datetime, time, timezone
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.db import saved_id
 from ..core.errors import DomainError
 from ..core.http import back_or, flash_error, show_error_on_form
+from ..core.spreadsheet import csv_download
 from ..core.timeutil import local_to_utc, utc_to_local
 from ..organisations import queries as org_queries
 from . import queries, services
@@ -310,7 +311,4 @@ def export_csv(slug, event_id):
               "waitlist_position": _("Waitlist position"), "enrolled_at": _("Enrolled at"),
               "attendance": _("Sessions attended")}
     labels.update({s: status_label(s) for s in ("pending", "confirmed", "waitlisted", "cancelled", "declined")})
-    body = queries.participants_csv(event, labels)
-    filename = f"participants-event-{event.id}.csv"
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"})
+    return csv_download(queries.participants_csv(event, labels), f"participants-event-{event.id}.csv")

@@ -104,3 +104,40 @@ def test_the_link_never_reaches_the_logs(app, browser, make_user, smtp_server, c
     _ask(browser, "new@example.org")
     link = _link_in(_delivered(smtp_server)["Ana <new@example.org>"])
     assert link.rsplit("/", 1)[1] not in redact(f"GET {link} HTTP/1.1")
+
+
+def test_a_cleared_address_field_changes_nothing_and_saves_the_rest(browser, make_user, smtp_server):  # noqa: F811
+    user = make_user(email="ana@example.org", name="Ana")
+    browser.login(user.email)
+    _delivered(smtp_server)
+    response = browser.submit("/profile", {"name": "Ana B.", "locale": "en", "email": ""})
+    assert response.status_code == 302
+    assert _email_of(user) == "ana@example.org" and db.session.get(User, user.id).name == "Ana B."
+    assert _delivered(smtp_server) == {}
+
+
+def test_a_short_link_life_is_said_in_whole_hours(app, browser, make_user, smtp_server):  # noqa: F811
+    app.config["EMAIL_CHANGE_SECONDS"] = 1800
+    user = make_user(email="ana@example.org", name="Ana")
+    browser.login(user.email)
+    _ask(browser, "ana.new@example.org")
+    assert "(within 1 hour)" in browser.get("/profile").get_data(as_text=True)
+    body = _delivered(smtp_server)["Ana <ana.new@example.org>"].get_body(("plain",)).get_content()
+    assert "within 1 hour:" in body
+
+
+def test_a_reset_link_mailed_to_the_old_address_dies_with_the_change(app, browser, make_user,
+                                                                      smtp_server):  # noqa: F811
+    from inducci_events.accounts import passwords
+
+    user = make_user(email="ana@example.org", name="Ana")
+    with app.test_request_context():
+        reset = passwords.reset_link(user).removeprefix("http://events.test")  # someone reads the old mailbox
+    browser.login(user.email)
+    _ask(browser, "ana.new@example.org")
+    link = _link_in(_delivered(smtp_server)["Ana <ana.new@example.org>"])
+    browser.get(link)
+    browser.submit("/profile/email", {})
+    assert _email_of(user) == "ana.new@example.org"
+    stale = Browser(app.test_client()).get(reset, follow_redirects=True).get_data(as_text=True)
+    assert "expired or has already been used" in stale

@@ -112,6 +112,9 @@ def test_notice_and_imprint_are_linked_in_the_footer_and_configurable(app, clien
 # --- export ----------------------------------------------------------------------------------
 
 def test_export_holds_every_kind_of_item_with_what_the_person_wrote(items, zofia, api, browser):
+    from inducci_events.profiles import services as profiles
+
+    profiles.save_profile(zofia, kind="creative", headline="Ceramics from Silesia", visible=True)
     token = api.token_for(EMAIL)
     response = api.get("/api/v1/me/export", token=token)
     assert response.status_code == 200
@@ -132,6 +135,8 @@ def test_export_holds_every_kind_of_item_with_what_the_person_wrote(items, zofia
     assert request["address"] == ADDRESS
     assert {"account_created"} <= {m["kind"] for m in data["emails"]}
     assert data["api_tokens"] and data["api_tokens"][0]["revoked_at"] is None
+    assert data["profile"]["profile"]["headline"] == "Ceramics from Silesia"  # the directory's part
+    assert data["feedback"] == {"answered": [], "responses": []}
 
     browser.login(EMAIL)
     page = browser.get("/profile")

@@ -174,9 +174,11 @@ def test_bookings_list_csv_export_and_organiser_cancel(browser, space_org, make_
     browser.login(space_org.organiser.email)
     csv_response = browser.get(f"/manage/{space_org.org.slug}/spaces/bookings.csv")
     assert csv_response.mimetype == "text/csv"
-    lines = csv_response.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("id,listing,venue,start_date,last_day,days,units,status,creative")
-    assert f"{day(10).isoformat()},{day(14).isoformat()},5,1,confirmed,Anna Kovač" in lines[1]
+    text = csv_response.data.decode("utf-8")
+    assert text.startswith("\ufeff")  # the byte-order mark: Excel reads UTF-8 (the same format as every export)
+    lines = text[1:].split("\r\n")
+    assert lines[0].startswith('"No.";"Listing";"Venue";"First day";"Last day";"Days";"Units";"Status";"Creative"')
+    assert f'"{day(10).isoformat()}";"{day(14).isoformat()}";"5";"1";"confirmed";"Anna Kovač"' in lines[1]
     assert "'=HYPERLINK(evil)" in lines[1]  # no formula runs in a spreadsheet
     bookings_url = f"/manage/{space_org.org.slug}/spaces/bookings"
     response = browser.submit(f"/spaces/bookings/{booking.id}/cancel?next={bookings_url}", {}, form_url=bookings_url)
