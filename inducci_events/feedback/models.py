@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import UTCDateTime, sql_in, utcnow
+from ..core.questions import QuestionFields
 from ..extensions import db
 
 QUESTION_KINDS = ("rating", "choice", "text")
@@ -36,7 +37,7 @@ class FeedbackForm(db.Model):
         cascade="all, delete-orphan")
 
 
-class FeedbackQuestion(db.Model):
+class FeedbackQuestion(QuestionFields, db.Model):
     __tablename__ = "feedback_questions"
     __table_args__ = (sa.CheckConstraint(sql_in("kind", QUESTION_KINDS), name="kind_known"),)
 
@@ -50,14 +51,6 @@ class FeedbackQuestion(db.Model):
     choices: Mapped[str] = mapped_column(sa.Text, default="")
 
     form: Mapped[FeedbackForm] = relationship(back_populates="questions")
-
-    @property
-    def choice_list(self):
-        return [c.strip() for c in (self.choices or "").splitlines() if c.strip()]
-
-    @property
-    def field_name(self):
-        return f"q_{self.id}"
 
 
 class Respondent(db.Model):

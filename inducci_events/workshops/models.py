@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import UTCDateTime, Versioned, sql_in, utcnow
+from ..core.questions import QuestionFields
 from ..extensions import db
 from ..organisations.models import InPublicCalendars
 
@@ -134,7 +135,7 @@ Event.first_starts_at = sa.orm.column_property(
 )
 
 
-class Question(db.Model):
+class Question(QuestionFields, db.Model):
     """A custom registration question: free text, single choice or yes/no."""
 
     __tablename__ = "event_questions"
@@ -150,14 +151,6 @@ class Question(db.Model):
     choices: Mapped[str] = mapped_column(sa.Text, default="")
 
     event: Mapped[Event] = relationship(back_populates="questions")
-
-    @property
-    def choice_list(self):
-        return [c.strip() for c in (self.choices or "").splitlines() if c.strip()]
-
-    @property
-    def field_name(self):
-        return f"q_{self.id}"
 
 
 class Enrolment(Versioned, db.Model):
