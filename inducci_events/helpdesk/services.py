@@ -88,11 +88,17 @@ def _authenticated(user):
         raise Unauthorized()
 
 
+def _not_at_desk():
+    """An adviser named in the request who does not work at the desk: a wrong value of the
+    request (422, on the field), not a missing page: the desk in the URL exists."""
+    return _invalid("adviser_not_found", "adviser_id", _("This adviser does not work at this help desk."))
+
+
 def _adviser_at_desk(session, desk, adviser_id):
-    """The adviser profile, if it advises at ``desk``; 404 otherwise (whoever asks)."""
+    """The adviser profile, if it advises at ``desk``; 422 ``adviser_not_found`` otherwise."""
     adviser = session.get(Adviser, adviser_id) if adviser_id is not None else None
     if adviser is None or desk.id not in {d.id for d in adviser.desks}:
-        raise NotFound("adviser_not_found", _("This adviser does not work at this help desk."))
+        raise _not_at_desk()
     return adviser
 
 
@@ -346,8 +352,8 @@ def add_rule(actor, desk_id, *, adviser_id, weekdays, start_time, end_time, slot
     """Weekly office hours of an adviser at a desk (wall-clock times in the desk's zone).
 
     :raises Forbidden: the actor does not organise the desk's organisation.
-    :raises NotFound: the adviser does not work at this desk (e.g. another organisation's).
-    :raises ValidationFailed: end before start, no slot fits, bad dates or weekdays.
+    :raises ValidationFailed: ``adviser_not_found`` (the adviser does not work at this desk,
+        e.g. another organisation's), end before start, no slot fits, bad dates or weekdays.
     """
     with unit_of_work() as session:
         desk = _desk(session, desk_id)
@@ -475,7 +481,8 @@ def book(user, desk_id, adviser_id, starts_at, *, topic, message="", now=None):
     anywhere else; a seat must be left; the person may hold at most the desk's limit of
     upcoming appointments there and one seat per slot.
 
-    :raises NotFound: unknown desk, or an adviser who does not work there.
+    :raises NotFound: unknown desk.
+    :raises ValidationFailed: ``adviser_not_found`` (an adviser who does not work there).
     :raises ValidationFailed: ``not_a_slot``, ``in_the_past``, ``inside_lead_time``, ``beyond_horizon``.
     :raises Conflict: ``adviser_absent``, ``adviser_busy``, ``slot_taken``, ``already_booked``,
         ``too_many_appointments``.
@@ -491,9 +498,7 @@ def book(user, desk_id, adviser_id, starts_at, *, topic, message="", now=None):
         with unit_of_work() as session:
             desk = _desk(session, desk_id)
             lock_parent(User, user.id)
-            adviser = lock_parent(Adviser, adviser_id,
-                                  not_found=NotFound("adviser_not_found",
-                                                     _("This adviser does not work at this help desk.")))
+            adviser = lock_parent(Adviser, adviser_id, not_found=_not_at_desk())
             _adviser_at_desk(session, desk, adviser.id)
             _check_window(desk, starts_at, now)
             slot = _matching_slot(session, desk, adviser, starts_at)

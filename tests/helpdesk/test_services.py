@@ -180,10 +180,10 @@ def test_advisers_of_another_organisation_are_refused(make_desk, make_adviser, m
     made = make_desk()
     other = make_desk(name="Kranj desk")
     # A rule for another organisation's adviser, or for someone without the adviser role.
-    with pytest.raises(NotFound) as info:
+    with pytest.raises(DomainError) as info:
         services.add_rule(made["organiser"], made["desk"].id, adviser_id=other["adviser"].id, weekdays=[1],
                           start_time=time(9), end_time=time(10), slot_minutes=60, valid_from=date(2027, 1, 1))
-    assert info.value.code == "adviser_not_found"
+    assert (info.value.code, info.value.status, list(info.value.fields)) == ("adviser_not_found", 422, ["adviser_id"])
     with pytest.raises(DomainError) as info:
         services.add_adviser(made["organiser"], made["desk"].id, email=other["adviser_user"].email)
     assert info.value.code == "not_an_adviser" and "email" in info.value.fields
