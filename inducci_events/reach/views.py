@@ -36,12 +36,17 @@ def organisation(slug):
     return render_template("reach/organisation.html", org=org, programmes=queries.organisation_reach(org))
 
 
+def _programme_reach(programme_id):
+    """The programme (if the current user may see it), the months asked for and its rows."""
+    programme = queries.viewable_programme(programme_id, current_user)
+    months = _months(programme)
+    return programme, months, queries.programme_reach(programme, months)
+
+
 @bp.route("/programmes/<int:programme_id>")
 @login_required
 def programme(programme_id):
-    programme = queries.viewable_programme(programme_id, current_user)
-    months = _months(programme)
-    rows = queries.programme_reach(programme, months)
+    programme, months, rows = _programme_reach(programme_id)
     charts = [(row, chart.bar_chart([(format_month(m, "short"), v) for m, v in row.months])) for row in rows]
     return render_template("reach/programme.html", programme=programme, org=programme.organisation,
                            charts=charts, months=months)
@@ -50,9 +55,7 @@ def programme(programme_id):
 @bp.route("/programmes/<int:programme_id>/reach.csv")
 @login_required
 def export_csv(programme_id):
-    programme = queries.viewable_programme(programme_id, current_user)
-    months = _months(programme)
-    rows = queries.programme_reach(programme, months)
+    programme, months, rows = _programme_reach(programme_id)
     labels = {"programme": _("Programme"), "target_name": _("Target"), "counts": _("What counts"),
               "target": _("Aim"), "actual": _("Reached")}
     return csv_download(queries.reach_csv(programme, rows, months, labels), f"reach-programme-{programme.id}.csv")
